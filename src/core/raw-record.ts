@@ -22,4 +22,6 @@ export interface RawRecord {
   timezone?: string;
   /** Free labels carried into `labels.*` (for example the import id of a file import). */
   labels?: Record<string, string>;
+  /** Set when the collector cut an oversized message: its original size in bytes. */
+  truncatedFrom?: number;
 }

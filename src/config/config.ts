@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { parse as parseYaml } from 'yaml';
+import { MamoriError } from '../core/errors.js';
+import { CONFIG_SCHEMA } from './schema.js';
+
+export interface ListenerConfig {
+  name: string;
+  protocols: ('udp' | 'tcp')[];
+  port: number;
+  tenant: string;
+  format: string;
+  charset: string;
+  timezone: string;
+  max_message_bytes: number;
+  max_connections: number;
+}
+
+export interface MamoriConfig {
+  data_dir: string;
+  bind: string;
+  http_port: number;
+  server_url?: string;
+  demo: boolean;
+  syslog: { listeners: ListenerConfig[] };
+  pipeline: {
+    workers: number;
+    batch_events: number;
+    batch_wait_ms: number;
+    store_batch_events: number;
+    store_flush_ms: number;
+    max_lag_events: number;
+  };
+  auth: { session_hours: number };
+  ingest: { max_body_bytes: number; max_line_bytes: number };
+}
+
+const ajv = new Ajv({ useDefaults: true, allErrors: true, strict: false });
+const validate = ajv.compile(CONFIG_SCHEMA);
+
+/** Overrides from the command line or the environment, applied after the file. */
+export interface ConfigOverrides {
+  dataDir?: string;
+  bind?: string;
+  httpPort?: number;
+  syslogPort?: number;
+}
+
+/**
+ * Reads and validates a configuration. `file` may be undefined (all defaults).
+ * Environment: MAMORI_DATA_DIR, MAMORI_BIND, MAMORI_HTTP_PORT override the file;
+ * command-line overrides win over both.
+ */
+export function loadConfig(file: string | undefined, overrides: ConfigOverrides = {}, env = process.env): MamoriConfig {
+  let raw: unknown = {};
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new MamoriError('MAMORI_E_CONFIG', `cannot read config file ${file}: ${(err as Error).message}`);
+    }
+    raw = parseConfigText(text, file);
+  }
+  return resolveConfig(raw, overrides, env, file);
+}
+
+export function parseConfigText(text: string, file = 'mamori.yaml'): unknown {
+  try {
+    // maxAliasCount bounds "billion laughs" alias expansion.
+    return parseYaml(text, { maxAliasCount: 100, uniqueKeys: true }) ?? {};
+  } catch (err) {
+    throw new MamoriError('MAMORI_E_CONFIG', `${file}: invalid YAML: ${(err as Error).message}`);
+  }
+}
+
+export function resolveConfig(raw: unknown, overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = {}, file = 'mamori.yaml'): MamoriConfig {
+  const doc = structuredClone(raw ?? {}) as Record<string, unknown>;
+  if (typeof doc !== 'object' || Array.isArray(doc)) {
+    throw new MamoriError('MAMORI_E_CONFIG', `${file}: the top level must be a mapping of keys to values`);
+  }
+  if (!validate(doc)) {
+    const messages = (validate.errors ?? []).map((e) => {
+      const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
+      if (e.keyword === 'additionalProperties') {
+        return `${where === '(top level)' ? '' : where + '.'}${String(e.params.additionalProperty)}: unknown key`;
+      }
+      if (e.keyword === 'enum') return `${where}: must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
+      return `${where}: ${e.message}`;
+    });
+    throw new MamoriError('MAMORI_E_CONFIG', `${file}: ${messages.join('; ')}`);
+  }
+  const config = doc as unknown as MamoriConfig;
+  if (env.MAMORI_DATA_DIR) config.data_dir = env.MAMORI_DATA_DIR;
+  if (env.MAMORI_BIND) config.bind = env.MAMORI_BIND;
+  if (env.MAMORI_HTTP_PORT) config.http_port = portOf(env.MAMORI_HTTP_PORT, 'MAMORI_HTTP_PORT');
+  if (overrides.dataDir) config.data_dir = overrides.dataDir;
+  if (overrides.bind) config.bind = overrides.bind;
+  if (overrides.httpPort !== undefined) config.http_port = overrides.httpPort;
+  if (overrides.syslogPort !== undefined) {
+    if (config.syslog.listeners.length === 0) {
+      throw new MamoriError('MAMORI_E_CONFIG', '--syslog-port given but the configuration has no syslog listener');
+    }
+    config.syslog.listeners[0].port = overrides.syslogPort;
+  }
+  config.pipeline.workers ??= Math.max(1, os.availableParallelism() - 1);
+  const names = new Set<string>();
+  for (const l of config.syslog.listeners) {
+    if (names.has(l.name)) throw new MamoriError('MAMORI_E_CONFIG', `${file}: syslog.listeners: duplicate name "${l.name}"`);
+    names.add(l.name);
+  }
+  config.data_dir = path.resolve(config.data_dir);
+  return config;
+}
+
+function portOf(text: string, what: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new MamoriError('MAMORI_E_CONFIG', `${what}: "${text}" is not a port number`);
+  return n;
+}
+
+/** The URL the CLI uses to reach a server run with this configuration. */
+export function serverUrlOf(config: MamoriConfig): string {
+  if (config.server_url) return config.server_url.replace(/\/+$/, '');
+  const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http_port}`;
+}

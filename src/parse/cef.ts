@@ -1,0 +1,331 @@
+import type { MamoriEvent } from '../core/event.js';
+import { isIp, parsePort } from './net.js';
+import { ParseError, type ParseContext, type Parser } from './parser.js';
+import { parseBsdInto } from './rfc3164.js';
+import { parseRfc5424Header } from './rfc5424.js';
+import { parseUint, readPri } from './syslog.js';
+import { epochToMs, isoFromMs, isValidMs, isValidTimeZone, readBsd, readIso, readOffset } from './time.js';
+
+/** How an extension value is checked and converted before it goes to its ECS field. */
+type Kind = 'string' | 'lower' | 'transport' | 'ip' | 'port' | 'uint' | 'time' | 'outcome' | 'hash' | 'direction';
+
+interface Mapping {
+  field: string;
+  kind: Kind;
+}
+
+/** [short key, full key (both appear in the wild), ECS field, kind]. */
+const MAPPINGS: ReadonlyArray<[string, string | null, string, Kind]> = [
+  ['src', 'sourceAddress', 'source.ip', 'ip'],
+  ['dst', 'destinationAddress', 'destination.ip', 'ip'],
+  ['spt', 'sourcePort', 'source.port', 'port'],
+  ['dpt', 'destinationPort', 'destination.port', 'port'],
+  ['proto', 'transportProtocol', 'network.transport', 'transport'],
+  ['app', 'applicationProtocol', 'network.protocol', 'lower'],
+  ['suser', 'sourceUserName', 'source.user.name', 'string'],
+  ['duser', 'destinationUserName', 'destination.user.name', 'string'],
+  ['suid', 'sourceUserId', 'source.user.id', 'string'],
+  ['duid', 'destinationUserId', 'destination.user.id', 'string'],
+  ['shost', 'sourceHostName', 'source.domain', 'string'],
+  ['dhost', 'destinationHostName', 'destination.domain', 'string'],
+  ['smac', 'sourceMacAddress', 'source.mac', 'string'],
+  ['dmac', 'destinationMacAddress', 'destination.mac', 'string'],
+  ['sourceTranslatedAddress', null, 'source.nat.ip', 'ip'],
+  ['sourceTranslatedPort', null, 'source.nat.port', 'port'],
+  ['destinationTranslatedAddress', null, 'destination.nat.ip', 'ip'],
+  ['destinationTranslatedPort', null, 'destination.nat.port', 'port'],
+  ['request', 'requestUrl', 'url.full', 'string'],
+  ['requestMethod', null, 'http.request.method', 'string'],
+  ['requestClientApplication', null, 'user_agent.original', 'string'],
+  ['requestContext', null, 'http.request.referrer', 'string'],
+  ['act', 'deviceAction', 'event.action', 'string'],
+  ['outcome', 'eventOutcome', 'event.outcome', 'outcome'],
+  ['reason', null, 'event.reason', 'string'],
+  ['in', 'bytesIn', 'source.bytes', 'uint'],
+  ['out', 'bytesOut', 'destination.bytes', 'uint'],
+  ['rt', 'receiptTime', '@timestamp', 'time'],
+  ['start', 'startTime', 'event.start', 'time'],
+  ['end', 'endTime', 'event.end', 'time'],
+  ['msg', 'message', 'message', 'string'],
+  ['fname', 'fileName', 'file.name', 'string'],
+  ['filePath', null, 'file.path', 'string'],
+  ['fsize', 'fileSize', 'file.size', 'uint'],
+  ['fileHash', null, 'file.hash', 'hash'],
+  ['deviceExternalId', null, 'observer.name', 'string'],
+  ['dvchost', 'deviceHostName', 'observer.hostname', 'string'],
+  ['dvc', 'deviceAddress', 'observer.ip', 'ip'],
+  ['dvcmac', 'deviceMacAddress', 'observer.mac', 'string'],
+  ['deviceInboundInterface', null, 'observer.ingress.interface.name', 'string'],
+  ['deviceOutboundInterface', null, 'observer.egress.interface.name', 'string'],
+  ['deviceDirection', null, 'network.direction', 'direction'],
+  ['dproc', 'destinationProcessName', 'process.name', 'string'],
+  ['dpid', 'destinationProcessId', 'process.pid', 'uint'],
+  ['deviceProcessName', null, 'process.name', 'string'],
+];
+
+const EXTENSIONS: ReadonlyMap<string, Mapping> = new Map(
+  MAPPINGS.flatMap(([short, full, field, kind]) => {
+    const m = { field, kind };
+    return full ? [[short, m], [full, m]] : [[short, m]];
+  }),
+);
+
+const UNMAPPED_PREFIX = 'cef.extensions.';
+const HASH_BY_LENGTH = new Map([[32, 'md5'], [40, 'sha1'], [64, 'sha256'], [128, 'sha512']]);
+/** IANA protocol numbers some devices put in `proto` instead of a name. */
+const TRANSPORT_BY_NUMBER = new Map([['1', 'icmp'], ['6', 'tcp'], ['17', 'udp'], ['47', 'gre'], ['50', 'esp'], ['58', 'ipv6-icmp'], ['132', 'sctp']]);
+const TEXT_SEVERITY = new Map([['low', 3], ['medium', 6], ['high', 8], ['very-high', 10]]);
+const BACKSLASH = 92;
+const PIPE = 124;
+const EQUALS = 61;
+const SPACE = 32;
+
+/**
+ * Index of the `CEF:` that opens a CEF payload (at the start, or after a
+ * space or the `>` of a PRI), searching the first `limit` characters; -1 if none.
+ */
+export function findCef(line: string, limit = line.length): number {
+  let at = line.indexOf('CEF:');
+  while (at >= 0 && at < limit) {
+    const before = at === 0 ? SPACE : line.charCodeAt(at - 1);
+    if (before === SPACE || before === 62 || before === 9) return at;
+    at = line.indexOf('CEF:', at + 4);
+  }
+  return -1;
+}
+
+/** Undoes header escapes (`\|`, `\\`); other backslashes stay. */
+function unescapeHeader(s: string): string {
+  if (s.indexOf('\\') < 0) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    const next = s.charCodeAt(i + 1);
+    if (c === BACKSLASH && (next === PIPE || next === BACKSLASH)) {
+      out += s[i + 1];
+      i++;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+/** Undoes extension escapes (`\=`, `\\`, `\n`, `\r`); other backslashes stay. */
+function unescapeValue(s: string): string {
+  if (s.indexOf('\\') < 0) return s;
+  let out = '';
+  let chunk = 0;
+  for (let i = 0; i < s.length - 1; i++) {
+    if (s.charCodeAt(i) !== BACKSLASH) continue;
+    const next = s.charCodeAt(i + 1);
+    const replacement = next === EQUALS ? '=' : next === BACKSLASH ? '\\' : next === 110 ? '\n' : next === 114 ? '\r' : null;
+    if (replacement === null) continue;
+    out += s.slice(chunk, i) + replacement;
+    chunk = i + 2;
+    i++;
+  }
+  return out + s.slice(chunk);
+}
+
+function isKeyChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+}
+
+/** Next `=` at or after `i` that is not escaped; -1 when there is none. */
+function nextEquals(s: string, i: number): number {
+  const n = s.length;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c === EQUALS) return i;
+    if (c === BACKSLASH) i++;
+  }
+  return -1;
+}
+
+/**
+ * Splits the extension into key/value pairs. Values may contain spaces, so
+ * a value ends only where a space is followed by `key=`; an `=` not
+ * preceded by ` key` (as in a URL query) belongs to the value.
+ */
+function readExtension(ext: string, onPair: (key: string, value: string) => void): void {
+  const n = ext.length;
+  let i = 0;
+  let eq = nextEquals(ext, i);
+  while (eq >= 0) {
+    let keyStart = eq;
+    while (keyStart > i && isKeyChar(ext.charCodeAt(keyStart - 1))) keyStart--;
+    let valueEnd = n;
+    let next = -1;
+    for (let e = nextEquals(ext, eq + 1); e >= 0; e = nextEquals(ext, e + 1)) {
+      let k = e;
+      while (k > eq + 1 && isKeyChar(ext.charCodeAt(k - 1))) k--;
+      if (k < e && k > eq + 1 && ext.charCodeAt(k - 1) === SPACE) {
+        valueEnd = k - 1;
+        next = e;
+        i = k;
+        break;
+      }
+    }
+    if (keyStart < eq) {
+      let end = valueEnd;
+      while (end > eq + 1 && ext.charCodeAt(end - 1) <= SPACE) end--;
+      onPair(ext.slice(keyStart, eq), unescapeValue(ext.slice(eq + 1, end)));
+    }
+    eq = next;
+  }
+}
+
+/**
+ * A CEF time: epoch (ms, or s), `MMM dd [yyyy] HH:mm:ss[.SSS] [zone]` or
+ * ISO 8601. The zone may be an offset, UTC/GMT or an IANA name; NaN when
+ * the text is none of these.
+ */
+function parseCefTime(value: string, ctx: ParseContext): number {
+  const epoch = parseUint(value, Number.MAX_SAFE_INTEGER);
+  if (epoch !== undefined) return epochToMs(epoch);
+  const first = value.charCodeAt(0);
+  if (first >= 48 && first <= 57) {
+    const iso = readIso(value, 0, ctx.timezone);
+    return iso && iso.end === value.length ? iso.ms : NaN;
+  }
+  const local = readBsd(value, 0, ctx.received, ctx.timezone);
+  if (!local) return NaN;
+  if (local.end === value.length) return local.ms;
+  if (value.charCodeAt(local.end) !== SPACE) return NaN;
+  const zone = value.slice(local.end + 1);
+  const offset = readOffset(zone, 0);
+  if (offset && offset.end === zone.length && offset.end > 0) {
+    const utc = readBsd(value, 0, ctx.received, 'UTC');
+    return utc ? utc.ms - offset.ms : NaN;
+  }
+  if (!isValidTimeZone(zone)) return NaN;
+  const zoned = readBsd(value, 0, ctx.received, zone);
+  return zoned ? zoned.ms : NaN;
+}
+
+/** Puts one extension pair in its ECS field, or under `cef.extensions.` when it has none or does not fit. */
+function setExtension(event: MamoriEvent, key: string, value: string, ctx: ParseContext): void {
+  const mapping = EXTENSIONS.get(key);
+  let mapped: string | number | undefined;
+  let field = mapping?.field;
+  switch (mapping?.kind) {
+    case 'string':
+      mapped = value;
+      break;
+    case 'lower':
+      mapped = value.toLowerCase();
+      break;
+    case 'transport':
+      mapped = TRANSPORT_BY_NUMBER.get(value) ?? value.toLowerCase();
+      break;
+    case 'ip':
+      mapped = isIp(value) ? value : undefined;
+      break;
+    case 'port':
+      mapped = parsePort(value);
+      break;
+    case 'uint':
+      mapped = parseUint(value, Number.MAX_SAFE_INTEGER);
+      break;
+    case 'time': {
+      const ms = parseCefTime(value, ctx);
+      mapped = isValidMs(ms) ? isoFromMs(ms) : undefined;
+      break;
+    }
+    case 'outcome': {
+      const v = value.toLowerCase();
+      mapped = v.startsWith('succe') || v === 'allow' ? 'success' : v.startsWith('fail') ? 'failure' : v === 'unknown' ? 'unknown' : undefined;
+      break;
+    }
+    case 'hash': {
+      const algorithm = HASH_BY_LENGTH.get(value.length);
+      if (algorithm) field = `file.hash.${algorithm}`;
+      mapped = algorithm ? value.toLowerCase() : undefined;
+      break;
+    }
+    case 'direction':
+      mapped = value === '0' ? 'inbound' : value === '1' ? 'outbound' : undefined;
+      break;
+    case undefined:
+      break;
+  }
+  if (mapped !== undefined && field !== undefined) event[field] = mapped;
+  else event[UNMAPPED_PREFIX + key] = value;
+}
+
+function severity(text: string): number | undefined {
+  return parseUint(text, 10) ?? TEXT_SEVERITY.get(text.toLowerCase());
+}
+
+/** Reads the syslog header in front of `CEF:` (if any) for its PRI and time; the header's host is the observer. */
+function readSyslogPrefix(event: MamoriEvent, prefix: string, ctx: ParseContext): void {
+  const header: MamoriEvent = {};
+  try {
+    const pri = readPri(prefix, 0);
+    const c = pri ? prefix.charCodeAt(pri.end) : 0;
+    if (pri && c >= 49 && c <= 57 && prefix.charCodeAt(pri.end + 1) === SPACE) parseRfc5424Header(header, prefix, ctx);
+    else parseBsdInto(header, prefix, ctx);
+  } catch (err) {
+    // A header we cannot read does not make the CEF payload unreadable.
+    if (!(err instanceof ParseError)) throw err;
+    return;
+  }
+  for (const key in header) {
+    if (key.startsWith('log.syslog.') || key === '@timestamp') event[key] = header[key];
+  }
+  if (header['host.name'] !== undefined) event['observer.hostname'] = header['host.name'];
+}
+
+export const cef: Parser = {
+  name: 'cef',
+  description: 'ArcSight Common Event Format (CEF), with or without a syslog header',
+  parse(line: string, ctx: ParseContext): MamoriEvent {
+    const at = findCef(line);
+    if (at < 0) throw new ParseError('no "CEF:" header');
+    const event: MamoriEvent = {
+      '@timestamp': undefined,
+      'event.kind': 'event',
+      'event.module': 'cef',
+      'event.dataset': 'cef',
+    };
+    if (at > 0) readSyslogPrefix(event, line.slice(0, at), ctx);
+
+    const header: string[] = [];
+    let start = at + 4;
+    for (let i = start; i < line.length && header.length < 7; i++) {
+      const c = line.charCodeAt(i);
+      if (c === BACKSLASH) i++;
+      else if (c === PIPE) {
+        header.push(line.slice(start, i));
+        start = i + 1;
+      }
+    }
+    let ext = '';
+    if (header.length === 7) ext = line.slice(start);
+    // A missing final `|` before an empty extension is common enough to accept.
+    else if (header.length === 6) header.push(line.slice(start));
+    else throw new ParseError(`incomplete CEF header: ${header.length} of 7 "|" separators`);
+    const version = parseUint(header[0], 99);
+    if (version === undefined) throw new ParseError(`invalid CEF version "${header[0].slice(0, 20)}"`);
+
+    event['cef.version'] = version;
+    event['observer.vendor'] = unescapeHeader(header[1]);
+    event['observer.product'] = unescapeHeader(header[2]);
+    event['observer.version'] = unescapeHeader(header[3]);
+    const signature = unescapeHeader(header[4]);
+    event['rule.id'] = signature;
+    event['event.code'] = signature;
+    const name = unescapeHeader(header[5]);
+    event['rule.name'] = name;
+    event.message = name;
+    const sev = severity(header[6].trim());
+    if (sev !== undefined) event['event.severity'] = sev;
+
+    readExtension(ext, (key, value) => setExtension(event, key, value, ctx));
+    const user = event['source.user.name'] ?? event['destination.user.name'];
+    if (user !== undefined) event['user.name'] = user;
+    if (event['@timestamp'] === undefined) event['@timestamp'] = isoFromMs(ctx.received);
+    return event;
+  },
+};

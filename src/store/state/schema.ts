@@ -1,0 +1,106 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/**
+ * Table types of the state store, shared by SQLite and PostgreSQL.
+ *
+ * One code path for both dialects decides the storage types:
+ * - timestamps are ISO 8601 UTC strings from `Date#toISOString()` (always
+ *   `YYYY-MM-DDTHH:mm:ss.sssZ`, so text order is time order);
+ * - booleans are integers 0/1 (better-sqlite3 cannot bind booleans);
+ * - structured details are JSON text.
+ */
+
+export type StateDialect = 'sqlite' | 'postgres';
+
+export const LANGUAGES = ['ja', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+/** SOC-side roles see tenants through their scope and have no tenant of their own. */
+export const SOC_ROLES = ['platform_admin', 'soc_analyst', 'soc_lead', 'detection_engineer'] as const;
+/** Customer roles belong to exactly one tenant. */
+export const CUSTOMER_ROLES = ['customer_admin', 'customer_viewer'] as const;
+export const ROLES = [...SOC_ROLES, ...CUSTOMER_ROLES] as const;
+export type Role = (typeof ROLES)[number];
+
+/** 0 or 1; defaulted to 0 on insert. */
+type Flag = ColumnType<number, number | undefined, number>;
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  language: Language;
+  retention_days: ColumnType<number, number | undefined, number>;
+  created_at: string;
+  disabled: Flag;
+}
+
+export interface SourcesTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  format: string;
+  charset: ColumnType<string, string | undefined, string>;
+  timezone: string | null;
+  token_hash: string;
+  token_hint: string;
+  created_at: string;
+  disabled: Flag;
+}
+
+export interface UsersTable {
+  id: string;
+  login: string;
+  display_name: string;
+  password_hash: string;
+  role: Role;
+  tenant_id: string | null;
+  created_at: string;
+  disabled: Flag;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  token_hint: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  actor_id: string | null;
+  actor_login: string;
+  tenant_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  details: string;
+  ip: string | null;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface StateSchema {
+  tenants: TenantsTable;
+  sources: SourcesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+  meta: MetaTable;
+}
