@@ -58,7 +58,9 @@ function reason(err: unknown): string {
  * carrying the raw line and the reason.
  */
 export function normalise(record: RawRecord): MamoriEvent {
-  const received = isoFromMs(record.received);
+  // A collector bug must not turn into an exception for the whole batch.
+  const receivedMs = Number.isFinite(record.received) ? record.received : Date.now();
+  const received = isoFromMs(receivedMs);
   const parser = parserFor(record.format);
   let event: MamoriEvent | undefined;
   let error: string | undefined;
@@ -66,7 +68,7 @@ export function normalise(record: RawRecord): MamoriEvent {
     error = `${record.format}: ${parser.message}`;
   } else {
     try {
-      event = parser.parse(record.data, { received: record.received, timezone: record.timezone });
+      event = parser.parse(record.data, { received: receivedMs, timezone: record.timezone });
     } catch (err) {
       error = `${record.format}: ${reason(err)}`;
     }

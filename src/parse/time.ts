@@ -13,9 +13,26 @@ const MINUTE = 60_000;
 const OFFSET_BUCKET = 15 * MINUTE;
 const OFFSET_CACHE_LIMIT = 8192;
 
+/**
+ * Date.prototype.toISOString costs about a microsecond, more than parsing a
+ * whole syslog header; log lines come in bursts within the same second, so
+ * the "YYYY-MM-DDThh:mm:ss." part is cached per second (direct-mapped).
+ */
+const ISO_CACHE_SIZE = 16;
+const isoSeconds = new Float64Array(ISO_CACHE_SIZE).fill(NaN);
+const isoPrefixes: string[] = new Array<string>(ISO_CACHE_SIZE).fill('');
+
 /** ISO 8601 in UTC with milliseconds, the only `@timestamp` format Mamori emits. */
 export function isoFromMs(ms: number): string {
-  return new Date(ms).toISOString();
+  if (!isValidMs(ms)) return new Date(ms).toISOString();
+  const second = Math.floor(ms / 1000);
+  const slot = second & (ISO_CACHE_SIZE - 1);
+  if (isoSeconds[slot] !== second) {
+    isoSeconds[slot] = second;
+    isoPrefixes[slot] = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const frac = Math.floor(ms - second * 1000);
+  return isoPrefixes[slot] + (frac < 10 ? '00' : frac < 100 ? '0' : '') + frac + 'Z';
 }
 
 export function isValidMs(ms: number): boolean {

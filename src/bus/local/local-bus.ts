@@ -79,7 +79,7 @@ export class LocalBus implements Bus {
     const key = `${topic}/${group}`;
     let consumer = this.consumers.get(key);
     if (!consumer) {
-      consumer = new LocalConsumer(this.topic(topic), topic, group);
+      consumer = new LocalConsumer(this.opened.get(topic) ?? this.topic(topic), topic, group);
       this.consumers.set(key, consumer);
     }
     return consumer;

@@ -18,19 +18,25 @@ export class LocalConsumer implements BusConsumer {
   private reading: Promise<unknown> = Promise.resolve();
   private closed = false;
 
+  /** `log` is the topic itself when already open, so acked() and lag() answer at once. */
   constructor(
-    logReady: Promise<TopicLog>,
+    log: TopicLog | Promise<TopicLog>,
     readonly topic: string,
     readonly group: string,
   ) {
-    this.ready = logReady.then(async (log) => {
-      await log.groups.register(group);
-      this.cursor.offset = log.groups.acked(group) + 1;
-      this.log = log;
-      return log;
+    if (!(log instanceof Promise)) this.attach(log);
+    this.ready = Promise.resolve(log).then(async (opened) => {
+      await opened.groups.register(group);
+      if (!this.log) this.attach(opened);
+      return opened;
     });
     // Failures reach the caller through read() and ack(); this only stops an unhandled rejection.
     this.ready.catch(() => undefined);
+  }
+
+  private attach(log: TopicLog): void {
+    this.log = log;
+    this.cursor.offset = log.groups.acked(this.group) + 1;
   }
 
   read(max: number, waitMs: number): Promise<BusMessage[]> {

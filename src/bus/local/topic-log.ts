@@ -488,7 +488,8 @@ export class TopicLog {
 
 async function createSegmentFile(dir: string, base: number): Promise<FileHandle> {
   const path = join(dir, segmentFileName(base));
-  const handle = await open(path, 'wx');
+  // Read and write: the active segment's handle also serves its readers.
+  const handle = await open(path, 'wx+');
   try {
     await syncDir(dir);
     return handle;
