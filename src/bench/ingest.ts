@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { MamoriError } from '../core/errors.js';
 import type { BenchApi } from './api.js';
-import { buildPool, runLoad, type LinePool } from './load.js';
+import { buildPool, runLoad, type LinePool, type LoadResult } from './load.js';
 import { cpuSeconds, machineInfo, statusMb } from './proc.js';
 import { ProbeTracker } from './probes.js';
 import { sumMetric } from './prometheus.js';
@@ -98,14 +98,12 @@ function cpuPercent(from: CpuMark, to: CpuMark): { server: number | null; bench:
   return { server: from.server === undefined || to.server === undefined ? null : pct(from.server, to.server), bench: pct(from.bench, to.bench) };
 }
 
-/** Polls for probes while `active()` holds, then until all are seen or the grace period ends. */
-async function pollProbes(api: BenchApi, probes: ProbeTracker, sendingDone: Promise<unknown>): Promise<void> {
-  let done = false;
-  void sendingDone.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  while (!done) {
+/** Polls for probes until sending is over, then until all are seen or the grace period ends. */
+async function pollProbes(api: BenchApi, probes: ProbeTracker, sending: Promise<unknown>): Promise<void> {
+  let sendingOver = false;
+  const over = () => (sendingOver = true);
+  sending.then(over, over);
+  while (!sendingOver) {
     await sleep(PROBE_POLL_MS);
     await probes.poll(api);
   }
@@ -132,6 +130,42 @@ async function waitStored(api: BenchApi, expected: number, since: number): Promi
   }
 }
 
+interface Measured {
+  load: LoadResult;
+  stored: number;
+  storedAt: number;
+  cpu: { server: number | null; bench: number };
+  peakRssMb: number | null;
+}
+
+/** Sends, probes and waits for the store; the server is up and its tenants exist. */
+async function measure(server: BenchServer, pools: LinePool[], options: IngestBenchOptions, since: number, probes: ProbeTracker, progress: (line: string) => void): Promise<Measured> {
+  const { api, pid } = server;
+  const startMark = cpuMark(pid);
+  let last = startMark;
+  const sampler = new Sampler(pid, () => {
+    const mark = cpuMark(pid);
+    const cpu = cpuPercent(last, mark);
+    last = mark;
+    const elapsed = Math.round((mark.at - startMark.at) / 1000);
+    progress(`bench: ${elapsed} s, probes seen ${probes.seen.length}/${probes.sent}, CPU server ${cpu.server ?? '?'} % bench ${cpu.bench} % of one core`);
+  });
+  try {
+    progress(`bench: sending for ${options.duration} s over ${options.connections} connections`);
+    const sending = runLoad({ listeners: server.listeners, pools, connections: options.connections, durationMs: options.duration * 1000, rate: options.rate, probes });
+    const probing = pollProbes(api, probes, sending);
+    // A poller failure is reported below, after the load has stopped: never leave the load running unobserved.
+    const [load] = await Promise.all([sending, probing.catch(() => undefined)]);
+    const cpu = cpuPercent(startMark, cpuMark(pid));
+    progress(`bench: sent ${load.sent} lines; waiting until they are stored and every probe is searchable`);
+    const [{ stored, at }] = await Promise.all([waitStored(api, load.sent, since), probing]);
+    sampler.sample();
+    return { load, stored, storedAt: at, cpu, peakRssMb: sampler.peakRssMb };
+  } finally {
+    sampler.stop();
+  }
+}
+
 /**
  * `mamori bench --scenario ingest`: starts a server on loopback ports in a
  * temporary directory, sends realistic multi-tenant syslog over TCP for
@@ -152,38 +186,12 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Bench
     const pools = buildPools(tenants.length, benchStart);
     progress(`bench: starting mamori serve in ${dir}`);
     server = await startServer({ dir, tenants });
-    const { api, pid } = server;
     if (options.connections < tenants.length) progress(`bench: ${options.connections} connections for ${tenants.length} tenants: only the first ${options.connections} tenants receive traffic`);
 
     const probes = new ProbeTracker();
-    const startMark = cpuMark(pid);
-    let lastProgress = startMark;
-    const sampler = new Sampler(pid, () => {
-      const mark = cpuMark(pid);
-      const cpu = cpuPercent(lastProgress, mark);
-      lastProgress = mark;
-      progress(`bench: ${Math.round((mark.at - startMark.at) / 1000)} s, probes seen ${probes.seen.length}/${probes.sent}, CPU server ${cpu.server ?? '?'} % bench ${cpu.bench} %`);
-    });
-    let load;
-    let cpu;
-    let probing: Promise<void>;
-    try {
-      progress(`bench: sending for ${options.duration} s over ${options.connections} connections`);
-      const loading = runLoad({ listeners: server.listeners, pools, connections: options.connections, durationMs: options.duration * 1000, rate: options.rate, probes });
-      probing = pollProbes(api, probes, loading);
-      // Both run concurrently; a failing poller must not leave the load running unobserved.
-      [load] = await Promise.all([loading, probing.catch(() => undefined)]);
-      cpu = cpuPercent(startMark, cpuMark(pid));
-      progress(`bench: sent ${load.sent} lines; waiting for the store`);
-      const storeWait = waitStored(api, load.sent, benchStart);
-      await probing;
-      var { stored, at: storedAt } = await storeWait;
-    } finally {
-      sampler.stop();
-    }
-    sampler.sample();
-    const metrics = await api.metrics();
-    const hwm = statusMb(pid, 'VmHWM');
+    const { load, stored, storedAt, cpu, peakRssMb } = await measure(server, pools, options, benchStart, probes, progress);
+    const metrics = await server.api.metrics();
+    const hwm = statusMb(server.pid, 'VmHWM');
     const latencies = probes.seen;
     const elapsed = (storedAt - load.firstSendAt) / 1000;
     const dropped = load.sent - stored + sumMetric(metrics, 'mamori_collect_udp_dropped_total') + sumMetric(metrics, 'mamori_collect_http_rejected_total');
@@ -201,11 +209,11 @@ export async function runIngestBench(options: IngestBenchOptions): Promise<Bench
       send_events_per_second: Math.round(load.sent / ((load.lastSendAt - load.firstSendAt) / 1000)),
       p50_ms: latencies.length ? percentile(latencies, 50) : null,
       p99_ms: latencies.length ? percentile(latencies, 99) : null,
-      max_ms: latencies.length ? Math.max(...latencies) : null,
+      max_ms: latencies.length ? percentile(latencies, 100) : null,
       probes: probes.sent,
       lost_probes: probes.outstanding,
-      peak_rss_mb: hwm !== undefined ? Math.round(hwm) : sampler.peakRssMb === null ? null : Math.round(sampler.peakRssMb),
-      dropped: Math.max(0, dropped),
+      peak_rss_mb: hwm !== undefined ? Math.round(hwm) : peakRssMb === null ? null : Math.round(peakRssMb),
+      dropped,
       parse_errors: sumMetric(metrics, 'mamori_parse_errors_total'),
       server_cpu_percent: cpu.server,
       bench_cpu_percent: cpu.bench,

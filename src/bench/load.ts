@@ -87,28 +87,18 @@ interface LoopOptions {
   until: number;
   /** Lines/s for this connection, or undefined for as fast as accepted. */
   rate: number | undefined;
-  probes: ProbeTracker;
 }
 
-/** One connection's send loop: batches from its pool and a probe every 100 ms until `until`; returns the lines sent. */
+/** One connection's traffic: batches from its pool until `until`; returns the lines sent. */
 async function sendLoop(socket: net.Socket, o: LoopOptions): Promise<number> {
-  const { pool, rate, probes } = o;
+  const { pool, rate } = o;
   let sent = 0;
   let batch = o.firstBatch % pool.batches.length;
-  let nextProbe = o.start;
   for (let now = Date.now(); now < o.until; now = Date.now()) {
-    if (now >= nextProbe) {
-      await write(socket, probeLine(probes.send(now), now) + '\n');
-      sent++;
-      nextProbe += PROBE_INTERVAL_MS;
-      // After a long back-pressure wait, resume the 100 ms rhythm instead of sending a burst of probes.
-      if (nextProbe <= now) nextProbe = now + PROBE_INTERVAL_MS;
-      continue;
-    }
     if (rate !== undefined) {
       const due = o.start + ((sent + pool.linesPerBatch) / rate) * 1000;
       if (due > now) {
-        await sleep(Math.min(due, nextProbe, o.until) - now);
+        await sleep(Math.min(due, o.until) - now);
         continue;
       }
     }
@@ -117,6 +107,26 @@ async function sendLoop(socket: net.Socket, o: LoopOptions): Promise<number> {
     sent += pool.linesPerBatch;
   }
   return sent;
+}
+
+/**
+ * Writes a probe every 100 ms on its own timer, not between batches: under
+ * back-pressure the probe queues behind the traffic already handed to the
+ * socket, exactly like a real event, and the cadence stays 100 ms.
+ * Returns a function that stops it and gives the number of probes sent.
+ */
+function startProbes(socket: net.Socket, probes: ProbeTracker): () => number {
+  let sent = 0;
+  const timer = setInterval(() => {
+    if (socket.destroyed) return;
+    const now = Date.now();
+    socket.write(probeLine(probes.send(now), now) + '\n');
+    sent++;
+  }, PROBE_INTERVAL_MS);
+  return () => {
+    clearInterval(timer);
+    return sent;
+  };
 }
 
 /** Ends the socket once the server has read everything (bounded), so no accepted line is cut off. */
@@ -136,21 +146,26 @@ async function flush(socket: net.Socket): Promise<void> {
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const sockets: net.Socket[] = [];
+  let stopProbes: (() => number)[] = [];
   try {
     for (let i = 0; i < options.connections; i++) sockets.push(await connect(options.listeners[i % options.listeners.length].port));
     const firstSendAt = Date.now();
     const until = firstSendAt + options.durationMs;
     const rate = options.rate === undefined ? undefined : options.rate / options.connections;
+    stopProbes = sockets.map((socket) => startProbes(socket, options.probes));
     const counts = await Promise.all(
       sockets.map((socket, i) => {
         const pool = options.pools[i % options.pools.length];
         const firstBatch = Math.floor((i * pool.batches.length) / options.connections);
-        return sendLoop(socket, { pool, firstBatch, start: firstSendAt, until, rate, probes: options.probes });
+        return sendLoop(socket, { pool, firstBatch, start: firstSendAt, until, rate });
       }),
     );
+    const probesSent = stopProbes.reduce((sum, stop) => sum + stop(), 0);
+    stopProbes = [];
     await Promise.all(sockets.map(flush));
-    return { sent: counts.reduce((a, b) => a + b, 0), firstSendAt, lastSendAt: Date.now() };
+    return { sent: counts.reduce((a, b) => a + b, 0) + probesSent, firstSendAt, lastSendAt: Date.now() };
   } finally {
+    for (const stop of stopProbes) stop();
     for (const socket of sockets) socket.destroy();
   }
 }

@@ -9,15 +9,10 @@
 /** The device families the generator imitates; each maps to one line shape. */
 export type TrafficKind = 'firewall' | 'ids' | 'proxy' | 'dns' | 'mail' | 'windows';
 
-/** Which parser `auto` must pick for a line of this kind (checked by the unit tests). */
-export const KIND_FORMAT: Readonly<Record<TrafficKind, 'cef' | 'rfc5424' | 'rfc3164'>> = {
-  firewall: 'cef',
-  ids: 'cef',
-  proxy: 'rfc5424',
-  dns: 'rfc3164',
-  mail: 'rfc3164',
-  windows: 'rfc5424',
-};
+/** The parser `auto` must pick for a generated line (the unit tests check it does). */
+export type TrafficFormat = 'cef' | 'rfc5424' | 'rfc3164';
+
+export const TRAFFIC_KINDS: readonly TrafficKind[] = ['firewall', 'ids', 'proxy', 'dns', 'mail', 'windows'];
 
 /** Share of each kind in a SOC's daily volume (firewalls dominate, IDS alerts are rare). */
 const MIX: ReadonlyArray<[TrafficKind, number]> = [
@@ -110,6 +105,13 @@ function bsdTime(ms: number): string {
 
 const isoTime = (ms: number): string => new Date(ms).toISOString();
 
+interface Generated {
+  format: TrafficFormat;
+  line: string;
+}
+
+const gen = (format: TrafficFormat, line: string): Generated => ({ format, line });
+
 /** Everything one line generator needs. */
 interface Ctx {
   rnd: Random;
@@ -122,7 +124,7 @@ const internalIp = ({ rnd, site }: Ctx): string => `10.${site.net}.${rnd.int(0, 
 /** Public addresses from the documentation ranges (RFC 5737), so nothing real is named. */
 const externalIp = ({ rnd }: Ctx): string => `${rnd.pick(['192.0.2', '198.51.100', '203.0.113'])}.${rnd.int(1, 254)}`;
 
-function firewallLine(c: Ctx): string {
+function firewallLine(c: Ctx): Generated {
   const { rnd } = c;
   const [dpt, proto] = rnd.pick(SERVICES);
   const deny = rnd.next() < 0.25;
@@ -134,14 +136,14 @@ function firewallLine(c: Ctx): string {
   const fw = rnd.pick(c.site.firewalls);
   if (rnd.next() < 0.6) {
     const act = deny ? 'deny' : 'accept';
-    return (
+    return gen('cef',
       `<189>${bsdTime(c.time)} ${fw} CEF:0|Fortinet|FortiGate|7.2.5|00000000${deny ? '14' : '13'}|traffic:forward ${act}|${deny ? 4 : 3}|` +
       `src=${src} dst=${dst} spt=${spt} dpt=${dpt} proto=${proto} act=${act} in=${inBytes} out=${outBytes} ` +
       `deviceInboundInterface=port${rnd.int(1, 8)} deviceOutboundInterface=wan1 dvchost=${fw} cs1Label=policyid cs1=${rnd.int(1, 120)}`
     );
   }
   const act = deny ? 'drop' : 'allow';
-  return (
+  return gen('cef',
     `<14>${bsdTime(c.time)} ${fw} CEF:0|Palo Alto Networks|PAN-OS|10.2.4|end|TRAFFIC|${deny ? 5 : 1}|rt=${c.time} ` +
     `src=${src} dst=${dst} sourceTranslatedAddress=198.51.100.1 spt=${spt} dpt=${dpt} proto=${proto} act=${act} ` +
     `suser=${rnd.pick(USERS)} app=${dpt === 443 ? 'ssl' : dpt === 53 ? 'dns' : 'incomplete'} in=${inBytes} out=${outBytes} ` +
@@ -149,7 +151,7 @@ function firewallLine(c: Ctx): string {
   );
 }
 
-function idsLine(c: Ctx): string {
+function idsLine(c: Ctx): Generated {
   const { rnd } = c;
   const [sid, name, severity] = rnd.pick(SIGNATURES);
   const [dpt, proto] = rnd.pick(SERVICES);
@@ -158,13 +160,13 @@ function idsLine(c: Ctx): string {
   const dst = inbound ? internalIp(c) : externalIp(c);
   const sensor = `ids-${c.site.net}`;
   if (rnd.next() < 0.5) {
-    return (
+    return gen('cef',
       `<${severity >= 7 ? 161 : 164}>${bsdTime(c.time)} ${sensor} CEF:0|OISF|Suricata|7.0.2|${sid}|${name}|${severity}|` +
       `src=${src} dst=${dst} spt=${rnd.int(1024, 65535)} dpt=${dpt} proto=${proto} act=alert ` +
       `cs1Label=signature_id cs1=${sid} cs2Label=rev cs2=${rnd.int(1, 12)} dvchost=${sensor}`
     );
   }
-  return (
+  return gen('cef',
     `<${severity >= 7 ? 161 : 164}>${bsdTime(c.time)} ${sensor} CEF:0|Cisco|Snort|3.1.74|1:${sid}:${rnd.int(1, 9)}|${name}|${severity}|` +
     `src=${src} dst=${dst} spt=${rnd.int(1024, 65535)} dpt=${dpt} proto=${proto} act=${severity >= 7 ? 'blocked' : 'alert'} dvchost=${sensor}`
   );
@@ -174,7 +176,7 @@ const SD_SPECIAL = /[\\"\]]/g;
 /** RFC 5424 PARAM-VALUE escaping (§6.3.3). */
 const sdValue = (s: string): string => s.replace(SD_SPECIAL, '\\$&');
 
-function proxyLine(c: Ctx): string {
+function proxyLine(c: Ctx): Generated {
   const { rnd } = c;
   const method = rnd.pick(METHODS);
   const domain = rnd.pick(DOMAINS);
@@ -185,24 +187,24 @@ function proxyLine(c: Ctx): string {
   const user = rnd.pick(USERS);
   const proxy = `proxy-${c.site.net}`;
   if (rnd.next() < 0.7) {
-    return (
+    return gen('rfc5424',
       `<134>1 ${isoTime(c.time)} ${proxy} squid ${rnd.int(1000, 9999)} access ` +
       `[http@32473 method="${method}" url="${sdValue(url)}" status="${status}" bytes="${bytes}" user="${user}" client="${client}"] ` +
       `${client} TCP_${status < 400 ? 'MISS' : 'DENIED'}/${status} ${bytes} ${method} ${url} ${user} HIER_DIRECT/${externalIp(c)} text/html`
     );
   }
-  return (
+  return gen('cef',
     `<134>${bsdTime(c.time)} ${proxy} CEF:0|Zscaler|NSSWeblog|6.1|${status < 400 ? 'Allowed' : 'Blocked'}|${method} ${domain}|3|` +
     `src=${client} dst=${externalIp(c)} suser=${user} requestMethod=${method} request=${url} ` +
     `requestClientApplication=${rnd.pick(USER_AGENTS)} outcome=${status} out=${bytes} dhost=${domain}`
   );
 }
 
-function dnsLine(c: Ctx): string {
+function dnsLine(c: Ctx): Generated {
   const { rnd } = c;
   const name = rnd.next() < 0.7 ? rnd.pick(DOMAINS) : `${rnd.pick(['www', 'cdn', 'api', 'a1b2c3'])}.${rnd.pick(DOMAINS)}`;
   const server = `ns${rnd.int(1, 2)}`;
-  return (
+  return gen('rfc3164',
     `<30>${bsdTime(c.time)} ${server} named[${rnd.int(400, 1400)}]: client @0x7f${rnd.int(100000, 999999)} ${internalIp(c)}#${rnd.int(1024, 65535)} ` +
     `(${name}): query: ${name} IN ${rnd.pick(DNS_TYPES)} +${rnd.next() < 0.5 ? 'E(0)' : ''} (10.${c.site.net}.0.53)`
   );
@@ -214,7 +216,7 @@ const hex = (rnd: Random, digits: number): string => {
   return s;
 };
 
-function mailLine(c: Ctx): string {
+function mailLine(c: Ctx): Generated {
   const { rnd } = c;
   const queueId = hex(rnd, 10);
   const head = `<22>${bsdTime(c.time)} mx${c.site.net}`;
@@ -222,20 +224,20 @@ function mailLine(c: Ctx): string {
   const from = `${rnd.pick(USERS)}@${rnd.pick(DOMAINS)}`;
   switch (rnd.int(0, 3)) {
     case 0:
-      return `${head} postfix/smtpd[${pid}]: connect from unknown[${externalIp(c)}]`;
+      return gen('rfc3164', `${head} postfix/smtpd[${pid}]: connect from unknown[${externalIp(c)}]`);
     case 1:
-      return `${head} postfix/qmgr[${pid}]: ${queueId}: from=<${from}>, size=${rnd.int(800, 9_000_000)}, nrcpt=${rnd.int(1, 5)} (queue active)`;
+      return gen('rfc3164', `${head} postfix/qmgr[${pid}]: ${queueId}: from=<${from}>, size=${rnd.int(800, 9_000_000)}, nrcpt=${rnd.int(1, 5)} (queue active)`);
     case 2:
-      return (
+      return gen('rfc3164',
         `${head} postfix/smtp[${pid}]: ${queueId}: to=<${rnd.pick(USERS)}@${rnd.pick(DOMAINS)}>, relay=mx.${rnd.pick(DOMAINS)}[${externalIp(c)}]:25, ` +
         `delay=${(rnd.next() * 3).toFixed(2)}, delays=0.1/0/0.2/0.2, dsn=2.0.0, status=sent (250 2.0.0 OK ${queueId})`
       );
     default:
-      return `${head} postfix/smtpd[${pid}]: NOQUEUE: reject: RCPT from unknown[${externalIp(c)}]: 554 5.7.1 <${from}>: Relay access denied; proto=ESMTP helo=<mail.example.biz>`;
+      return gen('rfc3164', `${head} postfix/smtpd[${pid}]: NOQUEUE: reject: RCPT from unknown[${externalIp(c)}]: 554 5.7.1 <${from}>: Relay access denied; proto=ESMTP helo=<mail.example.biz>`);
   }
 }
 
-function windowsLine(c: Ctx): string {
+function windowsLine(c: Ctx): Generated {
   const { rnd } = c;
   const [id, msg, keyword] = rnd.pick(LOGONS);
   const host = `${rnd.pick(c.site.hosts)}.corp${c.site.net}.example`;
@@ -260,10 +262,10 @@ function windowsLine(c: Ctx): string {
     LogonProcessName: 'NtLmSsp',
     AuthenticationPackageName: rnd.pick(['NTLM', 'Kerberos', 'Negotiate']),
   };
-  return `<134>1 ${isoTime(c.time)} ${host} EvntSLog - - - @cee: ${JSON.stringify(cee)}`;
+  return gen('rfc5424', `<134>1 ${isoTime(c.time)} ${host} EvntSLog - - - @cee: ${JSON.stringify(cee)}`);
 }
 
-const GENERATORS: Readonly<Record<TrafficKind, (c: Ctx) => string>> = {
+const GENERATORS: Readonly<Record<TrafficKind, (c: Ctx) => Generated>> = {
   firewall: firewallLine,
   ids: idsLine,
   proxy: proxyLine,
@@ -282,9 +284,8 @@ export interface TrafficOptions {
   sites?: number;
 }
 
-export interface TrafficLine {
+export interface TrafficLine extends Generated {
   kind: TrafficKind;
-  line: string;
 }
 
 function pickKind(rnd: Random): TrafficKind {
@@ -305,7 +306,7 @@ export function generateTraffic(options: TrafficOptions): TrafficLine[] {
   for (let i = 0; i < options.count; i++) {
     const kind = pickKind(rnd);
     const time = options.now - rnd.int(0, 5_000);
-    out[i] = { kind, line: GENERATORS[kind]({ rnd, site: rnd.pick(sites), time }) };
+    out[i] = { kind, ...GENERATORS[kind]({ rnd, site: rnd.pick(sites), time }) };
   }
   return out;
 }

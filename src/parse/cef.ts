@@ -132,48 +132,42 @@ function isKeyChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
 }
 
-/** Next `=` at or after `i` that is not escaped; -1 when there is none. */
-function nextEquals(s: string, i: number): number {
-  const n = s.length;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c === EQUALS) return i;
-    if (c === BACKSLASH) i++;
+/**
+ * Splits the extension into key/value pairs in one forward pass. Values may
+ * contain spaces, so a value ends only where a space is followed by `key=`;
+ * an `=` not preceded by ` key` (as in a URL query) belongs to the value.
+ */
+function readExtension(ext: string, event: MamoriEvent, ctx: ParseContext): void {
+  const n = ext.length;
+  let key = '';
+  let valueStart = -1;
+  /** Start of the current space-delimited token, and whether it is all key characters so far. */
+  let tokenStart = 0;
+  let tokenIsKey = true;
+  for (let i = 0; i < n; i++) {
+    const c = ext.charCodeAt(i);
+    if (c === SPACE) {
+      tokenStart = i + 1;
+      tokenIsKey = true;
+    } else if (c === EQUALS && tokenIsKey && i > tokenStart) {
+      if (valueStart >= 0) setExtension(event, key, valueOf(ext, valueStart, tokenStart - 1), ctx);
+      key = ext.slice(tokenStart, i);
+      valueStart = i + 1;
+      tokenIsKey = false;
+    } else if (c === BACKSLASH) {
+      i++;
+      tokenIsKey = false;
+    } else if (tokenIsKey && !isKeyChar(c)) {
+      tokenIsKey = false;
+    }
   }
-  return -1;
+  if (valueStart >= 0) setExtension(event, key, valueOf(ext, valueStart, n), ctx);
 }
 
-/**
- * Splits the extension into key/value pairs. Values may contain spaces, so
- * a value ends only where a space is followed by `key=`; an `=` not
- * preceded by ` key` (as in a URL query) belongs to the value.
- */
-function readExtension(ext: string, onPair: (key: string, value: string) => void): void {
-  const n = ext.length;
-  let i = 0;
-  let eq = nextEquals(ext, i);
-  while (eq >= 0) {
-    let keyStart = eq;
-    while (keyStart > i && isKeyChar(ext.charCodeAt(keyStart - 1))) keyStart--;
-    let valueEnd = n;
-    let next = -1;
-    for (let e = nextEquals(ext, eq + 1); e >= 0; e = nextEquals(ext, e + 1)) {
-      let k = e;
-      while (k > eq + 1 && isKeyChar(ext.charCodeAt(k - 1))) k--;
-      if (k < e && k > eq + 1 && ext.charCodeAt(k - 1) === SPACE) {
-        valueEnd = k - 1;
-        next = e;
-        i = k;
-        break;
-      }
-    }
-    if (keyStart < eq) {
-      let end = valueEnd;
-      while (end > eq + 1 && ext.charCodeAt(end - 1) <= SPACE) end--;
-      onPair(ext.slice(keyStart, eq), unescapeValue(ext.slice(eq + 1, end)));
-    }
-    eq = next;
-  }
+/** The value between `start` and `end`, trailing whitespace dropped, escapes undone. */
+function valueOf(ext: string, start: number, end: number): string {
+  while (end > start && ext.charCodeAt(end - 1) <= SPACE) end--;
+  return unescapeValue(ext.slice(start, end));
 }
 
 /**
@@ -322,7 +316,7 @@ export const cef: Parser = {
     const sev = severity(header[6].trim());
     if (sev !== undefined) event['event.severity'] = sev;
 
-    readExtension(ext, (key, value) => setExtension(event, key, value, ctx));
+    readExtension(ext, event, ctx);
     const user = event['source.user.name'] ?? event['destination.user.name'];
     if (user !== undefined) event['user.name'] = user;
     if (event['@timestamp'] === undefined) event['@timestamp'] = isoFromMs(ctx.received);

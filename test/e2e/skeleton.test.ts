@@ -97,6 +97,12 @@ describe('HTTP ingest', () => {
     expect(b.json.accepted).toBe(5);
     await eventually(async () => (await count(server.adminToken, 'http-ndjson* OR http-text*', 'demo')) === 15, 20_000, 'http events');
     expect(await count(server.adminToken, 'source.ip:172.16.0.0/12 AND message:http-ndjson-3', 'demo')).toBe(1);
+    // ECS arrays of different lengths under one prefix must not block storage.
+    const arrays = JSON.stringify({ message: 'http-arrays', event: { category: ['network'], type: ['connection', 'allowed'] }, destination: { port: 8443 } });
+    expect((await api(server, server.demoIngestToken, 'POST', '/api/v1/ingest', arrays, { 'content-type': 'application/x-ndjson' })).status).toBe(200);
+    await eventually(async () => (await count(server.adminToken, 'message:http-arrays AND event.category:network', 'demo')) === 1, 20_000, 'array event');
+    const top = await api(server, server.adminToken, 'GET', '/api/v1/events/top?field=destination.port&q=message:http-arrays&from=now-1d&to=now%2B1d');
+    expect(top.json.values).toEqual([{ value: '8443', count: 1 }]);
     const unknown = await api(server, 'mmi_notatoken', 'POST', '/api/v1/ingest', 'x', { 'content-type': 'text/plain' });
     expect(unknown.status).toBe(401);
     const bomb = gzipSync(Buffer.alloc(80 * 1024 * 1024, 0x61));

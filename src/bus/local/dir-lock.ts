@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { MamoriError } from '../../core/errors.js';
 import { syncDir, writeFileAtomic } from './durable-fs.js';
 
-const LOCK_FILE = 'bus.lock';
+/** A leading dot keeps it apart from topic folders, whose names cannot start with one. */
+const LOCK_FILE = '.bus.lock';
 
 /** Directories locked by this process: our own pid in a lock file says nothing about who holds it. */
 const heldHere = new Set<string>();

@@ -293,7 +293,7 @@ describe('LocalBus', () => {
         expect(() => b.consumer(bad, 'g')).toThrow(MamoriError);
         expect(() => b.consumer('t', bad)).toThrow(MamoriError);
       }
-      expect(await readdir(dir)).toEqual(['bus.lock']);
+      expect(await readdir(dir)).toEqual(['.bus.lock']);
     });
 
     it('rejects messages that are not Buffers', async () => {
@@ -315,9 +315,9 @@ describe('LocalBus', () => {
       await expect(LocalBus.open(dir)).rejects.toMatchObject({ code: 'MAMORI_E_BUS' });
       await b.close();
       // A pid that cannot be alive: above the kernel's pid_max limit.
-      await writeFile(join(dir, 'bus.lock'), '99999999\n');
+      await writeFile(join(dir, '.bus.lock'), '99999999\n');
       await openBus();
-      expect(await readFile(join(dir, 'bus.lock'), 'utf8')).toBe(`${process.pid}\n`);
+      expect(await readFile(join(dir, '.bus.lock'), 'utf8')).toBe(`${process.pid}\n`);
     });
 
     it('after close, appends and reads reject and stats keep the last figures', async () => {

@@ -5,7 +5,7 @@ import type { Bus, BusConsumer } from '../bus.js';
 import { lockDir } from './dir-lock.js';
 import { syncDir } from './durable-fs.js';
 import { LocalConsumer } from './local-consumer.js';
-import { TopicLog, closedError, type TopicLogOptions, type TopicStats } from './topic-log.js';
+import { TopicLog, busError, closedError, type TopicLogOptions, type TopicStats } from './topic-log.js';
 
 export interface LocalBusOptions {
   /** A topic starts a new segment file once the current one holds this many bytes (default 64 MiB). */
@@ -64,21 +64,21 @@ export class LocalBus implements Bus {
   append(topic: string, messages: Buffer[]): Promise<number> {
     if (this.closing) return Promise.reject(closedError());
     if (!Array.isArray(messages)) return Promise.reject(new MamoriError('MAMORI_E_INVALID', 'bus append takes an array of Buffers'));
+    const open = this.opened.get(topic);
+    if (open) return open.append(messages);
     try {
-      checkName('topic', topic);
+      return this.topic(topic).then((log) => log.append(messages));
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.topic(topic).then((log) => log.append(messages));
   }
 
   consumer(topic: string, group: string): BusConsumer {
     if (this.closing) throw closedError();
-    checkName('topic', topic);
-    checkName('consumer group', group);
     const key = `${topic}/${group}`;
     let consumer = this.consumers.get(key);
     if (!consumer) {
+      checkName('consumer group', group);
       consumer = new LocalConsumer(this.opened.get(topic) ?? this.topic(topic), topic, group);
       this.consumers.set(key, consumer);
     }
@@ -107,11 +107,15 @@ export class LocalBus implements Bus {
     await this.unlock();
   }
 
+  /** The topic's log, opened on first use; throws for a name that cannot be a topic. */
   private topic(name: string): Promise<TopicLog> {
     let log = this.topics.get(name);
     if (!log) {
+      checkName('topic', name);
       // A topic that fails to open (a damaged offset file) stays failed until the bus is reopened.
-      log = TopicLog.open(name, join(this.dir, name), this.options);
+      log = TopicLog.open(name, join(this.dir, name), this.options).catch((err: unknown) => {
+        throw busError(err, `opening bus topic ${name}`);
+      });
       this.topics.set(name, log);
       log.then(
         (opened) => this.opened.set(name, opened),

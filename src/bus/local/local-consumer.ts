@@ -1,6 +1,6 @@
 import { MamoriError } from '../../core/errors.js';
 import type { BusConsumer, BusMessage } from '../bus.js';
-import { closedError, type Cursor, type TopicLog } from './topic-log.js';
+import { busError, closedError, type Cursor, type TopicLog } from './topic-log.js';
 
 /** setTimeout's upper bound; longer waits would fire at once. */
 const MAX_WAIT_MS = 2 ** 31 - 1;
@@ -26,7 +26,9 @@ export class LocalConsumer implements BusConsumer {
   ) {
     if (!(log instanceof Promise)) this.attach(log);
     this.ready = Promise.resolve(log).then(async (opened) => {
-      await opened.groups.register(group);
+      await opened.groups.register(group).catch((err: unknown) => {
+        throw busError(err, `registering group ${group} on bus topic ${topic}`);
+      });
       if (!this.log) this.attach(opened);
       return opened;
     });
@@ -57,7 +59,11 @@ export class LocalConsumer implements BusConsumer {
     if (this.closed) return [];
     await log.waitForData(this.cursor.offset, waitMs);
     if (this.closed) return [];
-    return log.read(this.cursor, max);
+    try {
+      return await log.read(this.cursor, max);
+    } catch (err) {
+      throw busError(err, `read of bus topic ${this.topic} by group ${this.group}`);
+    }
   }
 
   async ack(offset: number): Promise<void> {
@@ -70,7 +76,11 @@ export class LocalConsumer implements BusConsumer {
     if (offset >= this.cursor.offset) {
       throw new MamoriError('MAMORI_E_INVALID', `cannot ack offset ${offset} on ${this.topic}/${this.group}: reading has reached ${this.cursor.offset - 1}`);
     }
-    await log.groups.commit(this.group, offset);
+    try {
+      await log.groups.commit(this.group, offset);
+    } catch (err) {
+      throw busError(err, `ack of bus topic ${this.topic} by group ${this.group}`);
+    }
     await log.enforceRetention();
   }
 

@@ -209,7 +209,7 @@ export class TopicLog {
       }
       await this.flushRun(run);
     } catch (err) {
-      const error = err instanceof MamoriError ? err : new MamoriError('MAMORI_E_BUS', `append to bus topic ${this.topic} failed: ${(err as Error).message}`, { cause: err });
+      const error = busError(err, `append to bus topic ${this.topic}`);
       for (const pending of batch.slice(done)) pending.reject(error);
     }
   }
@@ -280,11 +280,6 @@ export class TopicLog {
 
   private wakeReaders(): void {
     for (const wake of this.waiters) wake();
-  }
-
-  /** Offsets below this are durable and readable. */
-  get endOffset(): number {
-    return this.durableNext;
   }
 
   get firstOffset(): number {
@@ -502,4 +497,10 @@ async function createSegmentFile(dir: string, base: number): Promise<FileHandle>
 
 export function closedError(): MamoriError {
   return new MamoriError('MAMORI_E_BUS', 'the bus is closed');
+}
+
+/** File-system failures leave the bus as MAMORI_E_BUS errors saying what failed; ours pass through. */
+export function busError(err: unknown, what: string): MamoriError {
+  if (err instanceof MamoriError) return err;
+  return new MamoriError('MAMORI_E_BUS', `${what} failed: ${(err as Error).message}`, { cause: err });
 }

@@ -51,7 +51,9 @@ export function histogramSql(scope: TenantScope, query: EventQuery, intervalSeco
 }
 
 export function topSql(scope: TenantScope, query: EventQuery, field: string, limit: number): string {
-  const expr = fieldExpression(field).sql;
+  const { sql, kind } = fieldExpression(field);
+  // Top values are compared as text; array fields count each element.
+  const expr = kind === 'array' ? `arrayJoin(${sql})` : kind === 'number' || kind === 'time' ? `toString(${sql})` : sql;
   return `SELECT ${expr} AS value, count() AS count FROM ${EVENTS_TABLE} WHERE ${whereSql(scope, query)} AND value != '' GROUP BY value ORDER BY count DESC, value ASC LIMIT ${sqlNumber(Math.trunc(limit))}`;
 }
 

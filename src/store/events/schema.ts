@@ -38,6 +38,10 @@ const arr = (field: string, description: string): Column => ({
   description,
 });
 
+// Only one array column may exist under a prefix: ClickHouse treats array
+// columns sharing a dotted prefix (`event.category`, `event.type`) as one
+// Nested structure and rejects rows whose arrays differ in length. So
+// `event.type` lives in the attributes.
 export const COLUMNS: readonly Column[] = [
   { field: '@timestamp', kind: 'time', type: "DateTime64(3, 'UTC')", description: 'When the event happened (from the log line; the receive time when the line has none).' },
   { field: 'event.ingested', kind: 'time', type: "DateTime64(3, 'UTC')", description: 'When Mamori received the data.' },
@@ -46,7 +50,6 @@ export const COLUMNS: readonly Column[] = [
   str('mamori.source', 'The source (input) that received the event.', true),
   str('event.kind', 'ECS event.kind: event, alert, metric, state, pipeline_error.', true),
   arr('event.category', 'ECS event.category values (network, authentication, process, web, ...).'),
-  arr('event.type', 'ECS event.type values (connection, start, denied, allowed, ...).'),
   str('event.action', 'The action captured by the event, as the source names it.', true),
   str('event.outcome', 'success, failure or unknown.', true),
   str('event.module', 'The parser (module) that produced the event.', true),

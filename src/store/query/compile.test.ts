@@ -77,6 +77,7 @@ describe('compileQuery: shapes', () => {
     expect(c('user.name:[a TO m]')).toBe("(`user.name` >= 'a' AND `user.name` <= 'm')");
     expect(c('x.count>=10')).toBe(`toFloat64OrNull(${ATTR('x.count')}) >= 10`);
     expect(c('x.name>=b')).toBe(`${ATTR('x.name')} >= 'b'`);
+    expect(c('x.big>1e999')).toBe(`${ATTR('x.big')} > '1e999'`);
   });
 
   it('combines with AND / OR and maps NULL to false under NOT', () => {
@@ -115,6 +116,11 @@ describe('compileQuery: value errors', () => {
 });
 
 describe('compileNode', () => {
+  it('compiles empty AND to true and empty OR to false', () => {
+    expect(compileNode({ type: 'and', children: [] })).toBe('1');
+    expect(compileNode({ type: 'or', children: [] })).toBe('0');
+  });
+
   it('rejects an invalid field name in a hand-built tree', () => {
     expect(() => compileNode({ type: 'exists', field: 'a`b', offset: 0 })).toThrow(/invalid field name/);
   });

@@ -21,7 +21,10 @@ export function compileQuery(text: string, options: CompileOptions = {}): string
   return compileNode(parseQuery(text), options);
 }
 
-/** Compiles a parsed query; see {@link compileQuery}. */
+/**
+ * Compiles a parsed query; see {@link compileQuery}. Recursion follows the
+ * tree, so a hand-built tree should respect MAX_QUERY_DEPTH as parsed ones do.
+ */
 export function compileNode(node: QueryNode, options: CompileOptions = {}): string {
   return compile(node, options.now ?? Date.now()).sql;
 }
@@ -38,6 +41,7 @@ interface Sql {
 }
 
 const TRUE: Sql = { sql: '1', nullable: false };
+const FALSE: Sql = { sql: '0', nullable: false };
 const DAY_MS = 86_400_000;
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const FREE_TEXT = resolveField('event.original').sql;
@@ -46,7 +50,7 @@ function compile(node: QueryNode, now: number): Sql {
   switch (node.type) {
     case 'and':
     case 'or': {
-      if (node.children.length === 0) return TRUE;
+      if (node.children.length === 0) return node.type === 'and' ? TRUE : FALSE;
       const parts = node.children.map((child) => compile(child, now));
       if (parts.length === 1) return parts[0];
       return {
@@ -174,10 +178,10 @@ function compileRange(
       break;
     case 'attr':
       // Attribute values are text; compare them as numbers when the bounds are numbers, so that 9 < 10.
-      if ([lower, upper].every((b) => b === null || NUMBER.test(b.text))) {
+      if ([lower, upper].every((b) => b === null || parseNumber(b.text) !== undefined)) {
         read = `toFloat64OrNull(${ref.sql})`;
         nullable = true;
-        literal = (b) => sqlNumber(Number(b.text));
+        literal = (b) => sqlNumber(expectNumber(ref, b));
       } else {
         literal = (b) => sqlString(b.text);
       }
@@ -189,9 +193,15 @@ function compileRange(
   return { sql: parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`, nullable };
 }
 
+/** A finite decimal number (`443`, `-1.5`, `1e6`); not hex, not `Infinity`, not empty. */
+function parseNumber(text: string): number | undefined {
+  const n = NUMBER.test(text) ? Number(text) : NaN;
+  return Number.isFinite(n) ? n : undefined;
+}
+
 function expectNumber(ref: FieldRef, value: { text: string; offset: number }): number {
-  const n = NUMBER.test(value.text) ? Number(value.text) : NaN;
-  if (!Number.isFinite(n)) throw expected(ref, 'a number', value.text, value.offset);
+  const n = parseNumber(value.text);
+  if (n === undefined) throw expected(ref, 'a number', value.text, value.offset);
   return n;
 }
 

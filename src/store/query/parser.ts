@@ -88,9 +88,8 @@ class Parser {
     if (this.atEnd()) return { type: 'and', children: [] }; // matches everything
     const node = this.parseOr(null);
     this.skipSpace();
-    if (!this.atEnd()) {
-      throw queryError(this.peek() === Ch.RParen ? "unexpected ')' without a matching '('" : 'unexpected input', this.pos);
-    }
+    // parseOr stops only at the end or at a ')' it did not open.
+    if (!this.atEnd()) throw queryError("unexpected ')' without a matching '('", this.pos);
     return node;
   }
 
@@ -264,7 +263,7 @@ class Parser {
   /** A range or comparison bound; null for an open end (`*`). */
   private readBound(inRange: boolean): Omit<RangeBound, 'inclusive'> | null {
     const offset = this.pos;
-    if (this.atEnd() || this.isDelimiter(offset) || (inRange && this.isRangeEnd(offset))) {
+    if (this.isDelimiter(offset) || (inRange && this.isRangeEnd(offset))) {
       throw queryError('expected a value', offset);
     }
     const value = this.peek() === Ch.Quote ? this.readQuoted() : this.readUnquoted(inRange);
