@@ -62,8 +62,9 @@ export const CONFIG_SCHEMA = {
         max_lag_events: {
           type: 'integer',
           minimum: 1_000,
-          default: 1_000_000,
-          description: 'Received but not yet stored events above which collectors push back (TCP stops reading, HTTP answers 503).',
+          default: 50_000,
+          description:
+            'Received but not yet stored events above which collectors push back (TCP stops reading, HTTP answers 503). Bounds the send-to-searchable latency.',
         },
       },
     },
