@@ -2,7 +2,7 @@ import type { Bus } from '../bus/bus.js';
 import type { RecordSink } from '../collect/sink.js';
 import type { RawRecord } from '../core/raw-record.js';
 import { counter } from '../core/telemetry.js';
-import { encodeRecord } from './raw-codec.js';
+import { encodeRecords } from './raw-codec.js';
 
 export const RAW_TOPIC = 'raw';
 
@@ -22,13 +22,9 @@ export class BusSink implements RecordSink {
 
   async accept(records: RawRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const payloads = new Array<Buffer>(records.length);
     const perTenant = new Map<string, number>();
-    for (let i = 0; i < records.length; i++) {
-      payloads[i] = encodeRecord(records[i]);
-      perTenant.set(records[i].tenant, (perTenant.get(records[i].tenant) ?? 0) + 1);
-    }
-    await this.bus.append(RAW_TOPIC, payloads);
+    for (const r of records) perTenant.set(r.tenant, (perTenant.get(r.tenant) ?? 0) + 1);
+    await this.bus.append(RAW_TOPIC, encodeRecords(records));
     for (const [tenant, n] of perTenant) accepted.inc({ tenant }, n);
   }
 

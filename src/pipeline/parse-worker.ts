@@ -5,7 +5,7 @@ import { processBatch, type PackedRecords } from './process-batch.js';
 parentPort?.on('message', (msg: { id: number; packed: PackedRecords }) => {
   try {
     const result = processBatch(msg.packed);
-    parentPort?.postMessage({ id: msg.id, result }, [result.received.buffer as ArrayBuffer]);
+    parentPort?.postMessage({ id: msg.id, result }, [result.received.buffer as ArrayBuffer, result.rows.buffer as ArrayBuffer]);
   } catch (err) {
     parentPort?.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
   }

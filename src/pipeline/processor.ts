@@ -29,6 +29,13 @@ const latency = histogram(
 );
 const lagGauge = gauge('mamori_pipeline_lag_events', 'Events received but not yet stored.');
 
+/** Parsed batches taken together into one insert, and the last bus offset they cover. */
+interface StoreJob {
+  batches: ProcessedBatch[];
+  events: number;
+  lastOffset: number;
+}
+
 interface InFlight {
   messages: BusMessage[];
   result: Promise<ProcessedBatch>;
@@ -51,12 +58,13 @@ export class Processor {
   private readonly markerFile: string;
   /** Offsets up to this one may already be in the store (a crash happened mid-insert). */
   private recoveryUpTo: number;
-  private idleWaiters: (() => void)[] = [];
+  /** The insert in progress, if any. */
+  private inserting: Promise<void> | undefined;
 
   constructor(
     private readonly consumer: BusConsumer,
     private readonly runner: BatchRunner,
-    private readonly store: EventStore,
+    private readonly events: EventStore,
     private readonly options: ProcessorOptions,
   ) {
     mkdirSync(options.stateDir, { recursive: true });
@@ -80,18 +88,14 @@ export class Processor {
     return this.consumer.lag();
   }
 
-  /** Resolves when everything appended so far has been stored (tests, bench, file import). */
-  async idle(): Promise<void> {
-    if (this.consumer.lag() === 0 && this.inFlight.length === 0 && this.pendingEvents === 0) return;
-    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
-  }
-
   private async run(): Promise<void> {
     const { batchEvents, batchWaitMs, maxInFlight, storeBatchEvents, storeFlushMs } = this.options;
     while (this.running) {
-      // Back-pressure inside the processor: parse no further ahead than
-      // two store batches, and keep at most maxInFlight batches in workers.
-      if (this.inFlight.length >= maxInFlight || this.pendingEvents >= 2 * storeBatchEvents) {
+      // Back-pressure inside the processor: parse no further ahead than two
+      // store batches, and keep at most maxInFlight batches in the workers.
+      if (this.pendingEvents >= 2 * storeBatchEvents) {
+        await (this.inserting ?? this.collectOldest());
+      } else if (this.inFlight.length >= maxInFlight) {
         await this.collectOldest();
       } else {
         const messages = await this.consumer.read(batchEvents, this.inFlight.length > 0 ? 0 : batchWaitMs);
@@ -101,16 +105,18 @@ export class Processor {
           await this.collectOldest();
         }
       }
-      const due = this.pendingEvents > 0 && (this.pendingEvents >= storeBatchEvents || Date.now() - this.pendingSince >= storeFlushMs);
-      if (due || (this.pendingEvents > 0 && this.inFlight.length === 0 && this.consumer.lag() === 0)) {
-        await this.flush();
+      // One insert at a time, overlapping with parsing: acknowledgements stay in offset order.
+      const due = this.pendingEvents >= storeBatchEvents || Date.now() - this.pendingSince >= storeFlushMs || (this.inFlight.length === 0 && this.consumer.lag() === 0);
+      if (this.pendingEvents > 0 && due && !this.inserting) {
+        this.inserting = this.insertAndAck(this.takePending()).finally(() => {
+          this.inserting = undefined;
+        });
       }
       lagGauge.set(this.consumer.lag());
-      this.notifyIdle();
     }
     while (this.inFlight.length > 0) await this.collectOldest();
-    await this.flush();
-    this.notifyIdle();
+    await this.inserting;
+    if (this.pendingEvents > 0) await this.insertAndAck(this.takePending());
   }
 
   /** Waits for the oldest batch in the workers; re-runs it if its worker died. */
@@ -130,17 +136,21 @@ export class Processor {
     this.pendingLastOffset = head.messages[head.messages.length - 1].offset;
   }
 
-  private async flush(): Promise<void> {
-    if (this.pendingEvents === 0) return;
-    const batches = this.pending;
-    const lastOffset = this.pendingLastOffset;
-    const firstOffset = lastOffset - this.pendingEvents + 1;
-    const batch = mergeBatches(batches);
-    const checkDuplicates = firstOffset <= this.recoveryUpTo;
-    writeMarker(this.markerFile, lastOffset);
+  private takePending(): StoreJob {
+    const job = { batches: this.pending, events: this.pendingEvents, lastOffset: this.pendingLastOffset };
+    this.pending = [];
+    this.pendingEvents = 0;
+    return job;
+  }
+
+  /** Inserts a job (retrying until the store takes it), then acknowledges its offsets. */
+  private async insertAndAck(job: StoreJob): Promise<void> {
+    const batch = mergeBatches(job.batches);
+    const checkDuplicates = job.lastOffset - job.events + 1 <= this.recoveryUpTo;
+    writeMarker(this.markerFile, job.lastOffset);
     for (let attempt = 0; ; attempt++) {
       try {
-        const { inserted, duplicates } = await this.store.insert(batch, { checkDuplicates });
+        const { inserted, duplicates } = await this.events.insert(batch, { checkDuplicates });
         stored.inc(inserted);
         if (duplicates > 0) duplicatesSkipped.inc(duplicates);
         break;
@@ -150,11 +160,9 @@ export class Processor {
         await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
       }
     }
-    await this.consumer.ack(lastOffset);
-    this.pending = [];
-    this.pendingEvents = 0;
+    await this.consumer.ack(job.lastOffset);
     const now = Date.now();
-    for (const b of batches) {
+    for (const b of job.batches) {
       for (const t of b.received) latency.observe((now - t) / 1000);
       for (const key in b.errors) {
         const [format, reason] = key.split('\t');
@@ -163,21 +171,12 @@ export class Processor {
       for (const format in b.parsed) parsedEvents.inc({ format }, b.parsed[format]);
     }
   }
-
-  private notifyIdle(): void {
-    if (this.idleWaiters.length === 0) return;
-    if (this.consumer.lag() === 0 && this.inFlight.length === 0 && this.pendingEvents === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    }
-  }
 }
 
 export function mergeBatches(batches: ProcessedBatch[]): RowBatch {
   if (batches.length === 1) {
     const b = batches[0];
-    return { ndjson: b.ndjson, ids: b.ids, tenants: b.tenants, minTime: b.minTime, maxTime: b.maxTime };
+    return { rows: b.rows, ids: b.ids, tenants: b.tenants, minTime: b.minTime, maxTime: b.maxTime };
   }
   const tenants = new Set<string>();
   let minTime = Infinity;
@@ -189,7 +188,7 @@ export function mergeBatches(batches: ProcessedBatch[]): RowBatch {
     if (b.maxTime > maxTime) maxTime = b.maxTime;
     for (const id of b.ids) ids.push(id);
   }
-  return { ndjson: batches.map((b) => b.ndjson).join('\n'), ids, tenants: [...tenants], minTime, maxTime };
+  return { rows: Buffer.concat(batches.map((b) => b.rows)), ids, tenants: [...tenants], minTime, maxTime };
 }
 
 function readMarker(file: string): number {

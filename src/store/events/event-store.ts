@@ -29,9 +29,12 @@ export interface TopValue {
   count: number;
 }
 
-/** A batch ready to insert: JSONEachRow text plus the ids it holds (for idempotency). */
+/**
+ * A batch ready to insert: TabSeparated rows in table column order (one
+ * line per event, see toTsvRow) plus the id of each line, for idempotency.
+ */
 export interface RowBatch {
-  ndjson: string;
+  rows: Uint8Array;
   ids: string[];
   tenants: string[];
   /** Smallest and largest `@timestamp` in the batch (ms), to bound the duplicate check. */
