@@ -3,8 +3,12 @@ import { PROBE_APP } from './traffic.js';
 
 /** Latest probes looked up in one query (bounded by the API's search limit). */
 const MAX_PER_QUERY = 5_000;
-/** Slack on the time range: the probe's @timestamp is its send time on this machine's clock. */
-const RANGE_SLACK_MS = 60_000;
+/**
+ * Slack on the time range. A probe's @timestamp is its send time on this
+ * machine's clock, so a little slack suffices; a wide range would make every
+ * poll scan a minute of traffic and load the server being measured.
+ */
+const RANGE_SLACK_MS = 2_000;
 const PROBE_QUERY = `event.provider:"${PROBE_APP}" AND process.pid>=`;
 
 /**

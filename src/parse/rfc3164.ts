@@ -1,6 +1,6 @@
 import type { MamoriEvent } from '../core/event.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
-import { readPri, setPri, parseUint } from './syslog.js';
+import { parseUint, readPri, setPri, syslogEvent } from './syslog.js';
 import { isoFromMs, readBsd, readIso } from './time.js';
 
 /** Longer "tags" are almost always the first words of a message that has none. */
@@ -102,12 +102,7 @@ export const rfc3164: Parser = {
   name: 'rfc3164',
   description: 'BSD syslog (RFC 3164): <PRI>Mmm dd hh:mm:ss host tag[pid]: message, also without PRI or with ISO timestamps',
   parse(line: string, ctx: ParseContext): MamoriEvent {
-    const event: MamoriEvent = {
-      '@timestamp': undefined,
-      'event.kind': 'event',
-      'event.module': 'rfc3164',
-      'event.dataset': 'syslog',
-    };
+    const event = syslogEvent('rfc3164');
     parseBsdInto(event, line, ctx);
     return event;
   },

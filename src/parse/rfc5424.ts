@@ -1,7 +1,7 @@
 import type { MamoriEvent } from '../core/event.js';
 import { flattenInto, DROPPED_FIELDS, type FlattenState } from './flatten.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
-import { parseUint, readPri, setPri } from './syslog.js';
+import { parseUint, readPri, setPri, syslogEvent } from './syslog.js';
 import { isoFromMs, readIso } from './time.js';
 
 const SD_PREFIX = 'log.syslog.structured_data.';
@@ -204,12 +204,7 @@ export const rfc5424: Parser = {
   name: 'rfc5424',
   description: 'IETF syslog (RFC 5424) with structured data, BOM and @cee: JSON payloads',
   parse(line: string, ctx: ParseContext): MamoriEvent {
-    const event: MamoriEvent = {
-      '@timestamp': undefined,
-      'event.kind': 'event',
-      'event.module': 'rfc5424',
-      'event.dataset': 'syslog',
-    };
+    const event = syslogEvent('rfc5424');
     const start = parseRfc5424Header(event, line, ctx);
     if (start >= line.length) return event;
     let msg = line.slice(start);

@@ -50,3 +50,11 @@ export function parseUint(s: string, max: number): number | undefined {
   }
   return n <= max ? n : undefined;
 }
+
+/**
+ * The event a syslog parser starts from. `@timestamp` comes first so that
+ * it leads the field order of every syslog event.
+ */
+export function syslogEvent(module: 'rfc3164' | 'rfc5424'): MamoriEvent {
+  return { '@timestamp': undefined, 'event.kind': 'event', 'event.module': module, 'event.dataset': 'syslog' };
+}

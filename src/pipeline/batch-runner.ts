@@ -1,23 +1,13 @@
 import { Worker } from 'node:worker_threads';
 import { MamoriError } from '../core/errors.js';
-import { processBatch, type PackedRecords, type ProcessedBatch } from './process-batch.js';
+import type { PackedRecords, ProcessedBatch } from './process-batch.js';
 
-/** Runs processBatch somewhere: in worker threads in production, inline in unit tests. */
+/** Runs processBatch on a batch of packed records (in production: in worker threads). */
 export interface BatchRunner {
   run(packed: PackedRecords): Promise<ProcessedBatch>;
   /** Batches handed out and not yet returned. */
   inFlight(): number;
   close(): Promise<void>;
-}
-
-export class InlineRunner implements BatchRunner {
-  async run(packed: PackedRecords): Promise<ProcessedBatch> {
-    return processBatch(packed);
-  }
-  inFlight(): number {
-    return 0;
-  }
-  async close(): Promise<void> {}
 }
 
 interface Pending {

@@ -2,7 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync, openSync, fsyncSync, closeSync,
 import path from 'node:path';
 import type { BusConsumer, BusMessage } from '../bus/bus.js';
 import { counter, gauge, histogram } from '../core/telemetry.js';
-import type { EventStore, RowBatch } from '../store/events/event-store.js';
+import { isRejectedData, type EventStore, type RowBatch } from '../store/events/event-store.js';
+import { linesOf, rejectedRow, splitBatch } from '../store/events/row-batch.js';
 import type { BatchRunner } from './batch-runner.js';
 import { pack, type ProcessedBatch } from './process-batch.js';
 
@@ -21,7 +22,9 @@ const stored = counter('mamori_store_events_total', 'Events written to the event
 const duplicatesSkipped = counter('mamori_store_duplicates_total', 'Replayed events already stored, skipped.');
 const parseErrors = counter('mamori_parse_errors_total', 'Lines stored as pipeline_error, by format and reason.', ['format', 'reason']);
 const parsedEvents = counter('mamori_parse_events_total', 'Lines parsed, by format.', ['format']);
-const storeFailures = counter('mamori_store_insert_failures_total', 'Failed inserts (retried).');
+const storeFailures = counter('mamori_store_insert_failures_total', 'Inserts that failed because the store was unavailable (retried).');
+const rejectedRows = counter('mamori_store_rejected_total', 'Events the store refused, stored instead as pipeline_error events.');
+const lostRows = counter('mamori_store_lost_total', 'Events the store refused even as pipeline_error events (should stay 0).');
 const latency = histogram(
   'mamori_pipeline_latency_seconds',
   'From receipt to stored and searchable.',
@@ -143,23 +146,12 @@ export class Processor {
     return job;
   }
 
-  /** Inserts a job (retrying until the store takes it), then acknowledges its offsets. */
+  /** Inserts a job, then acknowledges its offsets. */
   private async insertAndAck(job: StoreJob): Promise<void> {
     const batch = mergeBatches(job.batches);
     const checkDuplicates = job.lastOffset - job.events + 1 <= this.recoveryUpTo;
     writeMarker(this.markerFile, job.lastOffset);
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const { inserted, duplicates } = await this.events.insert(batch, { checkDuplicates });
-        stored.inc(inserted);
-        if (duplicates > 0) duplicatesSkipped.inc(duplicates);
-        break;
-      } catch (err) {
-        storeFailures.inc();
-        if (attempt === 0) console.error(`mamori: event store insert failed, retrying: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
-      }
-    }
+    await this.insertAll(batch, checkDuplicates, false);
     await this.consumer.ack(job.lastOffset);
     const now = Date.now();
     for (const b of job.batches) {
@@ -169,6 +161,40 @@ export class Processor {
         parseErrors.inc({ format, reason }, b.errors[key]);
       }
       for (const format in b.parsed) parsedEvents.inc({ format }, b.parsed[format]);
+    }
+  }
+
+  /**
+   * Inserts a batch, retrying with backoff while the store is unavailable.
+   * When the store refuses the rows themselves, retrying cannot help: the
+   * batch is halved until the refused row is alone, and that row is stored
+   * as a pipeline_error event instead, so one bad row never stalls the
+   * pipeline nor takes its neighbours with it.
+   */
+  private async insertAll(batch: RowBatch, checkDuplicates: boolean, isReplacement: boolean): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { inserted, duplicates } = await this.events.insert(batch, { checkDuplicates });
+        stored.inc(inserted);
+        if (duplicates > 0) duplicatesSkipped.inc(duplicates);
+        return;
+      } catch (err) {
+        if (isRejectedData(err)) {
+          if (batch.ids.length > 1) {
+            for (const half of splitBatch(batch)) await this.insertAll(half, checkDuplicates, isReplacement);
+          } else if (!isReplacement) {
+            rejectedRows.inc();
+            await this.insertAll(rejectedRow(linesOf(batch.rows)[0], (err as Error).message.replace(/^event store: /, ''), Date.now()), checkDuplicates, true);
+          } else {
+            lostRows.inc();
+            console.error(`mamori: event ${batch.ids[0]} could not be stored even as a pipeline error: ${(err as Error).message}`);
+          }
+          return;
+        }
+        storeFailures.inc();
+        if (attempt === 0) console.error(`mamori: event store insert failed, retrying: ${(err as Error).message}`);
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** attempt)));
+      }
     }
   }
 }

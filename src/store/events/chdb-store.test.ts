@@ -5,7 +5,7 @@ import { Session } from 'chdb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_TENANTS } from '../../core/scope.js';
 import { sqlIdentifier } from '../sql-literal.js';
-import { ChdbEventStore, dropLines } from './chdb-store.js';
+import { ChdbEventStore } from './chdb-store.js';
 import { batchOf, eventStoreContract } from './event-store.contract.js';
 import { COLUMNS } from './schema.js';
 
@@ -35,12 +35,4 @@ eventStoreContract('chdb', async () => {
   const store = new ChdbEventStore(dir);
   await store.init();
   return store;
-});
-
-describe('dropLines', () => {
-  it('removes exactly the lines of the given ids', () => {
-    const rows = Buffer.from('a\t1\nb\t2\nc\t3\n');
-    expect(Buffer.from(dropLines(rows, ['a', 'b', 'c'], new Set(['b']))).toString()).toBe('a\t1\nc\t3\n');
-    expect(Buffer.from(dropLines(rows, ['a', 'b', 'c'], new Set(['a', 'c']))).toString()).toBe('b\t2\n');
-  });
 });

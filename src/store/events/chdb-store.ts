@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { Session } from 'chdb';
 import { MamoriError } from '../../core/errors.js';
 import type { TenantScope } from '../../core/scope.js';
-import type { EventQuery, EventStore, HistogramBucket, RowBatch, SearchOptions, StoredEvent, TopValue } from './event-store.js';
+import { DATA_ERROR_CODES, type EventQuery, type EventStore, type HistogramBucket, type RowBatch, type SearchOptions, type StoredEvent, type TopValue } from './event-store.js';
+import { dropLines } from './row-batch.js';
 import {
   COLUMN_NAMES_SQL,
   EVENTS_TABLE,
@@ -135,22 +136,13 @@ export class ChdbEventStore implements EventStore {
 /** Ids per duplicate lookup: 20-character ids quoted make about 24 bytes each, far below the 256 KiB query limit. */
 const ID_LOOKUP_SLICE = 5_000;
 
-/** The TabSeparated rows without the lines whose id is in `drop` (line i holds ids[i]). */
-export function dropLines(rows: Uint8Array, ids: string[], drop: ReadonlySet<string>): Uint8Array {
-  const kept: Uint8Array[] = [];
-  let start = 0;
-  for (let i = 0; i < ids.length; i++) {
-    let end = rows.indexOf(0x0a, start);
-    if (end < 0) end = rows.length;
-    if (!drop.has(ids[i])) kept.push(rows.subarray(start, end + 1));
-    start = end + 1;
-  }
-  return Buffer.concat(kept);
-}
-
 function storeError(err: unknown): MamoriError {
   const message = err instanceof Error ? err.message : String(err);
-  return new MamoriError('MAMORI_E_STORE', `event store: ${message.split('\n')[0].slice(0, 500)}`);
+  const code = (err as { clickhouseCode?: number }).clickhouseCode;
+  return new MamoriError('MAMORI_E_STORE', `event store: ${message.split('\n')[0].slice(0, 500)}`, {
+    clickhouseCode: code,
+    rejectedData: code !== undefined && DATA_ERROR_CODES.has(code),
+  });
 }
 
 /** Adds the empty buckets ClickHouse leaves out so a histogram is continuous. */

@@ -1,3 +1,4 @@
+import { MamoriError } from '../../core/errors.js';
 import type { TenantScope } from '../../core/scope.js';
 
 /** A time-ranged query in the search language of docs/search.md. */
@@ -58,3 +59,31 @@ export interface EventStore {
   top(scope: TenantScope, query: EventQuery, field: string, limit: number): Promise<TopValue[]>;
   close(): Promise<void>;
 }
+
+/**
+ * True when the store refused an insert because of what the rows contain
+ * (a value it cannot parse), as opposed to the store being unavailable:
+ * retrying the same rows would fail forever, so the caller splits the batch.
+ */
+export function isRejectedData(err: unknown): boolean {
+  return err instanceof MamoriError && err.code === 'MAMORI_E_STORE' && err.details?.rejectedData === true;
+}
+
+/** ClickHouse error codes that mean "this input cannot be read", not "try again later". */
+export const DATA_ERROR_CODES: ReadonlySet<number> = new Set([
+  6, // CANNOT_PARSE_TEXT
+  26, // CANNOT_PARSE_QUOTED_STRING
+  27, // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+  33, // CANNOT_READ_ALL_DATA
+  38, // CANNOT_PARSE_DATE
+  41, // CANNOT_PARSE_DATETIME
+  53, // TYPE_MISMATCH
+  69, // ARGUMENT_OUT_OF_BOUND
+  70, // CANNOT_CONVERT_TYPE
+  72, // CANNOT_PARSE_NUMBER
+  117, // INCORRECT_DATA
+  130, // CANNOT_READ_ARRAY_FROM_TEXT
+  190, // SIZES_OF_ARRAYS_DONT_MATCH
+  675, // CANNOT_PARSE_IPV4
+  676, // CANNOT_PARSE_IPV6
+]);

@@ -128,36 +128,34 @@ export class UserRepository {
 
   /** Deletes the user; their sessions and API tokens go with them. */
   async delete(scope: TenantScope, id: string): Promise<void> {
-    const tenants = visibleTenants(scope);
-    const userId = key('user id', id);
-    const result =
-      tenants?.length === 0
-        ? undefined
-        : await this.db
-            .deleteFrom('users')
-            .where('id', '=', userId)
-            .$if(tenants !== null, (q) => q.where('tenant_id', 'in', tenants!))
-            .executeTakeFirst();
-    if (result === undefined || result.numDeletedRows === 0n) throw userNotFound(userId);
+    await this.changeVisible(scope, id, async (userId, tenants) => {
+      const result = await this.db
+        .deleteFrom('users')
+        .where('id', '=', userId)
+        .$if(tenants !== null, (q) => q.where('tenant_id', 'in', tenants!))
+        .executeTakeFirst();
+      return result.numDeletedRows;
+    });
   }
 
-  private async updateVisible(
-    scope: TenantScope,
-    id: string,
-    set: Partial<Pick<Selectable<UsersTable>, 'password_hash' | 'disabled'>>,
-  ): Promise<void> {
+  private async updateVisible(scope: TenantScope, id: string, set: Partial<Pick<Selectable<UsersTable>, 'password_hash' | 'disabled'>>): Promise<void> {
+    await this.changeVisible(scope, id, async (userId, tenants) => {
+      const result = await this.db
+        .updateTable('users')
+        .set(set)
+        .where('id', '=', userId)
+        .$if(tenants !== null, (q) => q.where('tenant_id', 'in', tenants!))
+        .executeTakeFirst();
+      return result.numUpdatedRows;
+    });
+  }
+
+  /** Runs a change on a user the scope can see; an invisible or unknown user is "not found" either way. */
+  private async changeVisible(scope: TenantScope, id: string, change: (userId: string, tenants: readonly string[] | null) => Promise<bigint>): Promise<void> {
     const tenants = visibleTenants(scope);
     const userId = key('user id', id);
-    const result =
-      tenants?.length === 0
-        ? undefined
-        : await this.db
-            .updateTable('users')
-            .set(set)
-            .where('id', '=', userId)
-            .$if(tenants !== null, (q) => q.where('tenant_id', 'in', tenants!))
-            .executeTakeFirst();
-    if (result === undefined || result.numUpdatedRows === 0n) throw userNotFound(userId);
+    const changed = tenants?.length === 0 ? 0n : await change(userId, tenants);
+    if (changed === 0n) throw userNotFound(userId);
   }
 }
 
