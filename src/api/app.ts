@@ -1,5 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { HTTP_STATUS, MamoriError } from '../core/errors.js';
 import type { RequestContext } from './context.js';
@@ -8,6 +10,7 @@ import { adminRoutes } from './routes/admin.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
 import { ingestRoutes } from './routes/ingest.routes.js';
 import { systemRoutes } from './routes/system.routes.js';
+import { webRoutes } from './routes/web.routes.js';
 import type { AdminService } from './services/admin.service.js';
 import type { AuthService } from './services/auth.service.js';
 import type { EventService } from './services/event.service.js';
@@ -94,6 +97,8 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(eventRoutes(deps), { prefix: '/api/v1' });
   await app.register(ingestRoutes(deps), { prefix: '/api/v1' });
   await app.register(systemRoutes(deps));
+  // The built portal (dist/web beside dist/api); its catch-all GET yields to every route above.
+  await app.register(webRoutes(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../web')));
   return app;
 }
 

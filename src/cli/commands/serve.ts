@@ -32,7 +32,7 @@ export function registerServeCommand(program: Command): void {
       const { boot } = runtime;
       const out = (s: string) => process.stdout.write(s + '\n');
       out(`Mamori is running (data: ${config.data_dir})`);
-      out(`  REST API: ${runtime.httpUrl}/   (OpenAPI: ${runtime.httpUrl}/api/v1/openapi.json)`);
+      out(`  web portal and REST API: ${runtime.httpUrl}/   (OpenAPI: ${runtime.httpUrl}/api/v1/openapi.json)`);
       for (const { protocol, listener } of runtime.listeners) {
         const a = listener.address();
         out(`  syslog ${protocol.toUpperCase()} ${a.host}:${a.port} (listener ${listener.name})`);
