@@ -77,6 +77,7 @@ describe('webRoutes with a built portal', () => {
       expect(r.statusCode, url).toBe(200);
       expect(r.body, url).toBe(INDEX);
       expect(r.headers['cache-control'], url).toBe('no-cache');
+      expect(r.headers['content-security-policy'], url).toMatch(/script-src 'self';.*frame-ancestors 'none'/);
     }
     const head = await app.inject({ method: 'HEAD', url: '/search' });
     expect(head.statusCode).toBe(200);

@@ -10,6 +10,13 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
 // index.html names the current bundles: browsers must revalidate it on every load.
 const REVALIDATE = 'no-cache';
 
+/**
+ * Defence in depth behind React's escaping: the portal shows attacker-written
+ * log text, so no inline or foreign script may ever run, and the page may
+ * talk only to its own server. Inline styles stay allowed (ECharts' SVG).
+ */
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
 const MISSING_BUILD = 'The web portal is not built. Run `npm run build`, then restart `mamori serve`. The REST API under /api/v1/ works without it.\n';
 
 /** Paths owned by the API: never answered with the portal, even when no route matches. */
@@ -52,6 +59,7 @@ export const webRoutes =
         const relative = path.relative(root, file);
         reply.header('cache-control', relative.startsWith(ASSETS_DIR + path.sep) ? IMMUTABLE : REVALIDATE);
         reply.header('x-content-type-options', 'nosniff');
+        reply.header('content-security-policy', CSP);
       },
     });
 
