@@ -1,79 +1,60 @@
 import type { MamoriEvent } from '../core/event.js';
-import { isIp, parsePort } from './net.js';
+import { applyDeviceEnvelope, readSyslogEnvelope } from './envelope.js';
+import { fieldTable, setMapped, type FieldTable } from './mapping.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
-import { parseBsdInto } from './rfc3164.js';
-import { parseRfc5424Header } from './rfc5424.js';
-import { parseUint, readPri } from './syslog.js';
-import { epochToMs, isoFromMs, isValidMs, isValidTimeZone, readBsd, readIso, readOffset } from './time.js';
+import { parseUint } from './syslog.js';
+import { isoFromMs } from './time.js';
 
-/** How an extension value is checked and converted before it goes to its ECS field. */
-type Kind = 'string' | 'lower' | 'transport' | 'ip' | 'port' | 'uint' | 'time' | 'outcome' | 'hash' | 'direction';
-
-interface Mapping {
-  field: string;
-  kind: Kind;
-}
-
-/** [short key, full key (both appear in the wild), ECS field, kind]. */
-const MAPPINGS: ReadonlyArray<[string, string | null, string, Kind]> = [
-  ['src', 'sourceAddress', 'source.ip', 'ip'],
-  ['dst', 'destinationAddress', 'destination.ip', 'ip'],
-  ['spt', 'sourcePort', 'source.port', 'port'],
-  ['dpt', 'destinationPort', 'destination.port', 'port'],
-  ['proto', 'transportProtocol', 'network.transport', 'transport'],
-  ['app', 'applicationProtocol', 'network.protocol', 'lower'],
-  ['suser', 'sourceUserName', 'source.user.name', 'string'],
-  ['duser', 'destinationUserName', 'destination.user.name', 'string'],
-  ['suid', 'sourceUserId', 'source.user.id', 'string'],
-  ['duid', 'destinationUserId', 'destination.user.id', 'string'],
-  ['shost', 'sourceHostName', 'source.domain', 'string'],
-  ['dhost', 'destinationHostName', 'destination.domain', 'string'],
-  ['smac', 'sourceMacAddress', 'source.mac', 'string'],
-  ['dmac', 'destinationMacAddress', 'destination.mac', 'string'],
-  ['sourceTranslatedAddress', null, 'source.nat.ip', 'ip'],
-  ['sourceTranslatedPort', null, 'source.nat.port', 'port'],
-  ['destinationTranslatedAddress', null, 'destination.nat.ip', 'ip'],
-  ['destinationTranslatedPort', null, 'destination.nat.port', 'port'],
-  ['request', 'requestUrl', 'url.full', 'string'],
-  ['requestMethod', null, 'http.request.method', 'string'],
-  ['requestClientApplication', null, 'user_agent.original', 'string'],
-  ['requestContext', null, 'http.request.referrer', 'string'],
-  ['act', 'deviceAction', 'event.action', 'string'],
-  ['outcome', 'eventOutcome', 'event.outcome', 'outcome'],
-  ['reason', null, 'event.reason', 'string'],
-  ['in', 'bytesIn', 'source.bytes', 'uint'],
-  ['out', 'bytesOut', 'destination.bytes', 'uint'],
-  ['rt', 'receiptTime', '@timestamp', 'time'],
-  ['start', 'startTime', 'event.start', 'time'],
-  ['end', 'endTime', 'event.end', 'time'],
-  ['msg', 'message', 'message', 'string'],
-  ['fname', 'fileName', 'file.name', 'string'],
-  ['filePath', null, 'file.path', 'string'],
-  ['fsize', 'fileSize', 'file.size', 'uint'],
-  ['fileHash', null, 'file.hash', 'hash'],
-  ['deviceExternalId', null, 'observer.name', 'string'],
-  ['dvchost', 'deviceHostName', 'observer.hostname', 'string'],
-  ['dvc', 'deviceAddress', 'observer.ip', 'ip'],
-  ['dvcmac', 'deviceMacAddress', 'observer.mac', 'string'],
-  ['deviceInboundInterface', null, 'observer.ingress.interface.name', 'string'],
-  ['deviceOutboundInterface', null, 'observer.egress.interface.name', 'string'],
-  ['deviceDirection', null, 'network.direction', 'direction'],
-  ['dproc', 'destinationProcessName', 'process.name', 'string'],
-  ['dpid', 'destinationProcessId', 'process.pid', 'uint'],
-  ['deviceProcessName', null, 'process.name', 'string'],
-];
-
-const EXTENSIONS: ReadonlyMap<string, Mapping> = new Map(
-  MAPPINGS.flatMap(([short, full, field, kind]) => {
-    const m = { field, kind };
-    return full ? [[short, m], [full, m]] : [[short, m]];
-  }),
-);
+/** [key spellings (short and full both appear in the wild), ECS field, kind]. */
+const EXTENSIONS: FieldTable = fieldTable([
+  [['src', 'sourceAddress'], 'source.ip', 'ip'],
+  [['dst', 'destinationAddress'], 'destination.ip', 'ip'],
+  [['spt', 'sourcePort'], 'source.port', 'port'],
+  [['dpt', 'destinationPort'], 'destination.port', 'port'],
+  [['proto', 'transportProtocol'], 'network.transport', 'transport'],
+  [['app', 'applicationProtocol'], 'network.protocol', 'lower'],
+  [['suser', 'sourceUserName'], 'source.user.name', 'string'],
+  [['duser', 'destinationUserName'], 'destination.user.name', 'string'],
+  [['suid', 'sourceUserId'], 'source.user.id', 'string'],
+  [['duid', 'destinationUserId'], 'destination.user.id', 'string'],
+  [['shost', 'sourceHostName'], 'source.domain', 'string'],
+  [['dhost', 'destinationHostName'], 'destination.domain', 'string'],
+  [['smac', 'sourceMacAddress'], 'source.mac', 'string'],
+  [['dmac', 'destinationMacAddress'], 'destination.mac', 'string'],
+  ['sourceTranslatedAddress', 'source.nat.ip', 'ip'],
+  ['sourceTranslatedPort', 'source.nat.port', 'port'],
+  ['destinationTranslatedAddress', 'destination.nat.ip', 'ip'],
+  ['destinationTranslatedPort', 'destination.nat.port', 'port'],
+  [['request', 'requestUrl'], 'url.full', 'string'],
+  ['requestMethod', 'http.request.method', 'string'],
+  ['requestClientApplication', 'user_agent.original', 'string'],
+  ['requestContext', 'http.request.referrer', 'string'],
+  [['act', 'deviceAction'], 'event.action', 'string'],
+  [['outcome', 'eventOutcome'], 'event.outcome', 'outcome'],
+  ['reason', 'event.reason', 'string'],
+  [['in', 'bytesIn'], 'source.bytes', 'uint'],
+  [['out', 'bytesOut'], 'destination.bytes', 'uint'],
+  [['rt', 'receiptTime'], '@timestamp', 'time'],
+  [['start', 'startTime'], 'event.start', 'time'],
+  [['end', 'endTime'], 'event.end', 'time'],
+  [['msg', 'message'], 'message', 'string'],
+  [['fname', 'fileName'], 'file.name', 'string'],
+  ['filePath', 'file.path', 'string'],
+  [['fsize', 'fileSize'], 'file.size', 'uint'],
+  ['fileHash', 'file.hash', 'hash'],
+  ['deviceExternalId', 'observer.name', 'string'],
+  [['dvchost', 'deviceHostName'], 'observer.hostname', 'string'],
+  [['dvc', 'deviceAddress'], 'observer.ip', 'ip'],
+  [['dvcmac', 'deviceMacAddress'], 'observer.mac', 'string'],
+  ['deviceInboundInterface', 'observer.ingress.interface.name', 'string'],
+  ['deviceOutboundInterface', 'observer.egress.interface.name', 'string'],
+  ['deviceDirection', 'network.direction', 'direction'],
+  [['dproc', 'destinationProcessName'], 'process.name', 'string'],
+  [['dpid', 'destinationProcessId'], 'process.pid', 'uint'],
+  ['deviceProcessName', 'process.name', 'string'],
+]);
 
 const UNMAPPED_PREFIX = 'cef.extensions.';
-const HASH_BY_LENGTH = new Map([[32, 'md5'], [40, 'sha1'], [64, 'sha256'], [128, 'sha512']]);
-/** IANA protocol numbers some devices put in `proto` instead of a name. */
-const TRANSPORT_BY_NUMBER = new Map([['1', 'icmp'], ['6', 'tcp'], ['17', 'udp'], ['47', 'gre'], ['50', 'esp'], ['58', 'ipv6-icmp'], ['132', 'sctp']]);
 const TEXT_SEVERITY = new Map([['low', 3], ['medium', 6], ['high', 8], ['very-high', 10]]);
 const BACKSLASH = 92;
 const PIPE = 124;
@@ -150,7 +131,7 @@ function readExtension(ext: string, event: MamoriEvent, ctx: ParseContext): void
       tokenStart = i + 1;
       tokenIsKey = true;
     } else if (c === EQUALS && tokenIsKey && i > tokenStart) {
-      if (valueStart >= 0) setExtension(event, key, valueOf(ext, valueStart, tokenStart - 1), ctx);
+      if (valueStart >= 0) setMapped(event, EXTENSIONS, UNMAPPED_PREFIX, key, valueOf(ext, valueStart, tokenStart - 1), ctx);
       key = ext.slice(tokenStart, i);
       valueStart = i + 1;
       tokenIsKey = false;
@@ -161,7 +142,7 @@ function readExtension(ext: string, event: MamoriEvent, ctx: ParseContext): void
       tokenIsKey = false;
     }
   }
-  if (valueStart >= 0) setExtension(event, key, valueOf(ext, valueStart, n), ctx);
+  if (valueStart >= 0) setMapped(event, EXTENSIONS, UNMAPPED_PREFIX, key, valueOf(ext, valueStart, n), ctx);
 }
 
 /** The value between `start` and `end`, trailing whitespace dropped, escapes undone. */
@@ -170,105 +151,8 @@ function valueOf(ext: string, start: number, end: number): string {
   return unescapeValue(ext.slice(start, end));
 }
 
-/**
- * A CEF time: epoch (ms, or s), `MMM dd [yyyy] HH:mm:ss[.SSS] [zone]` or
- * ISO 8601. The zone may be an offset, UTC/GMT or an IANA name; NaN when
- * the text is none of these.
- */
-function parseCefTime(value: string, ctx: ParseContext): number {
-  const epoch = parseUint(value, Number.MAX_SAFE_INTEGER);
-  if (epoch !== undefined) return epochToMs(epoch);
-  const first = value.charCodeAt(0);
-  if (first >= 48 && first <= 57) {
-    const iso = readIso(value, 0, ctx.timezone);
-    return iso && iso.end === value.length ? iso.ms : NaN;
-  }
-  const local = readBsd(value, 0, ctx.received, ctx.timezone);
-  if (!local) return NaN;
-  if (local.end === value.length) return local.ms;
-  if (value.charCodeAt(local.end) !== SPACE) return NaN;
-  const zone = value.slice(local.end + 1);
-  const offset = readOffset(zone, 0);
-  if (offset && offset.end === zone.length && offset.end > 0) {
-    const utc = readBsd(value, 0, ctx.received, 'UTC');
-    return utc ? utc.ms - offset.ms : NaN;
-  }
-  if (!isValidTimeZone(zone)) return NaN;
-  const zoned = readBsd(value, 0, ctx.received, zone);
-  return zoned ? zoned.ms : NaN;
-}
-
-/** Puts one extension pair in its ECS field, or under `cef.extensions.` when it has none or does not fit. */
-function setExtension(event: MamoriEvent, key: string, value: string, ctx: ParseContext): void {
-  const mapping = EXTENSIONS.get(key);
-  let mapped: string | number | undefined;
-  let field = mapping?.field;
-  switch (mapping?.kind) {
-    case 'string':
-      mapped = value;
-      break;
-    case 'lower':
-      mapped = value.toLowerCase();
-      break;
-    case 'transport':
-      mapped = TRANSPORT_BY_NUMBER.get(value) ?? value.toLowerCase();
-      break;
-    case 'ip':
-      mapped = isIp(value) ? value : undefined;
-      break;
-    case 'port':
-      mapped = parsePort(value);
-      break;
-    case 'uint':
-      mapped = parseUint(value, Number.MAX_SAFE_INTEGER);
-      break;
-    case 'time': {
-      const ms = parseCefTime(value, ctx);
-      mapped = isValidMs(ms) ? isoFromMs(ms) : undefined;
-      break;
-    }
-    case 'outcome': {
-      const v = value.toLowerCase();
-      mapped = v.startsWith('succe') || v === 'allow' ? 'success' : v.startsWith('fail') ? 'failure' : v === 'unknown' ? 'unknown' : undefined;
-      break;
-    }
-    case 'hash': {
-      const algorithm = HASH_BY_LENGTH.get(value.length);
-      if (algorithm) field = `file.hash.${algorithm}`;
-      mapped = algorithm ? value.toLowerCase() : undefined;
-      break;
-    }
-    case 'direction':
-      mapped = value === '0' ? 'inbound' : value === '1' ? 'outbound' : undefined;
-      break;
-    case undefined:
-      break;
-  }
-  if (mapped !== undefined && field !== undefined) event[field] = mapped;
-  else event[UNMAPPED_PREFIX + key] = value;
-}
-
 function severity(text: string): number | undefined {
   return parseUint(text, 10) ?? TEXT_SEVERITY.get(text.toLowerCase());
-}
-
-/** Reads the syslog header in front of `CEF:` (if any) for its PRI and time; the header's host is the observer. */
-function readSyslogPrefix(event: MamoriEvent, prefix: string, ctx: ParseContext): void {
-  const header: MamoriEvent = {};
-  try {
-    const pri = readPri(prefix, 0);
-    const c = pri ? prefix.charCodeAt(pri.end) : 0;
-    if (pri && c >= 49 && c <= 57 && prefix.charCodeAt(pri.end + 1) === SPACE) parseRfc5424Header(header, prefix, ctx);
-    else parseBsdInto(header, prefix, ctx);
-  } catch (err) {
-    // A header we cannot read does not make the CEF payload unreadable.
-    if (!(err instanceof ParseError)) throw err;
-    return;
-  }
-  for (const key in header) {
-    if (key.startsWith('log.syslog.') || key === '@timestamp') event[key] = header[key];
-  }
-  if (header['host.name'] !== undefined) event['observer.hostname'] = header['host.name'];
 }
 
 export const cef: Parser = {
@@ -283,7 +167,11 @@ export const cef: Parser = {
       'event.module': 'cef',
       'event.dataset': 'cef',
     };
-    if (at > 0) readSyslogPrefix(event, line.slice(0, at), ctx);
+    if (at > 0) {
+      // A header we cannot read does not make the CEF payload unreadable.
+      const envelope = readSyslogEnvelope(line.slice(0, at), ctx);
+      if (envelope) applyDeviceEnvelope(event, envelope);
+    }
 
     const header: string[] = [];
     let start = at + 4;

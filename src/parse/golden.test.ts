@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { completeEvent } from './complete.js';
 import { GOLDEN_CONTEXT, goldenCases } from './golden.js';
 import { ParseError } from './parser.js';
 import { getParser, parserNames } from './registry.js';
@@ -19,7 +20,7 @@ describe('golden fixtures', () => {
         expect(() => parser.parse(c.input, GOLDEN_CONTEXT)).toThrow(ParseError);
         expect(() => parser.parse(c.input, GOLDEN_CONTEXT)).toThrow(c.expected.error);
       } else {
-        expect(parser.parse(c.input, GOLDEN_CONTEXT)).toEqual(c.expected);
+        expect(completeEvent(parser.parse(c.input, GOLDEN_CONTEXT), GOLDEN_CONTEXT.received)).toEqual(c.expected);
       }
     });
   }

@@ -1,5 +1,6 @@
 import { PIPELINE_ERROR, type MamoriEvent } from '../core/event.js';
 import type { RawRecord } from '../core/raw-record.js';
+import { completeEvent } from './complete.js';
 import type { Parser } from './parser.js';
 import { getParser } from './registry.js';
 import { isoFromMs } from './time.js';
@@ -68,7 +69,7 @@ export function normalise(record: RawRecord): MamoriEvent {
     error = `${record.format}: ${parser.message}`;
   } else {
     try {
-      event = parser.parse(record.data, { received: receivedMs, timezone: record.timezone });
+      event = completeEvent(parser.parse(record.data, { received: receivedMs, timezone: record.timezone }), receivedMs);
     } catch (err) {
       error = `${record.format}: ${reason(err)}`;
     }

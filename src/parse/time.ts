@@ -1,4 +1,5 @@
 import { ParseError } from './parser.js';
+import { parseUint } from './syslog.js';
 
 /**
  * Timestamp parsing shared by every parser. All functions return epoch
@@ -308,4 +309,32 @@ export function parseEpochText(s: string): number {
     else if (!isDigit(c)) return NaN;
   }
   return epochToMs(Number(s));
+}
+
+/**
+ * A time as devices write it in key/value fields: epoch (ms, or s), `MMM dd [yyyy] HH:mm:ss[.SSS] [zone]` or
+ * ISO 8601. The zone may be an offset, UTC/GMT or an IANA name; NaN when
+ * the text is none of these.
+ */
+export function parseVendorTime(value: string, ctx: { received: number; timezone?: string }): number {
+  const epoch = parseUint(value, Number.MAX_SAFE_INTEGER);
+  if (epoch !== undefined) return epochToMs(epoch);
+  const first = value.charCodeAt(0);
+  if (first >= 48 && first <= 57) {
+    const iso = readIso(value, 0, ctx.timezone);
+    return iso && iso.end === value.length ? iso.ms : NaN;
+  }
+  const local = readBsd(value, 0, ctx.received, ctx.timezone);
+  if (!local) return NaN;
+  if (local.end === value.length) return local.ms;
+  if (value.charCodeAt(local.end) !== 32) return NaN;
+  const zone = value.slice(local.end + 1);
+  const offset = readOffset(zone, 0);
+  if (offset && offset.end === zone.length && offset.end > 0) {
+    const utc = readBsd(value, 0, ctx.received, 'UTC');
+    return utc ? utc.ms - offset.ms : NaN;
+  }
+  if (!isValidTimeZone(zone)) return NaN;
+  const zoned = readBsd(value, 0, ctx.received, zone);
+  return zoned ? zoned.ms : NaN;
 }
