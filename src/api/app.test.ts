@@ -1,9 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
 import { LocalBus } from '../bus/local/local-bus.js';
+import { RateLimiter } from '../collect/rate-limit.js';
+import { newEventId } from '../core/ids.js';
+import type { RawRecord } from '../core/raw-record.js';
+import { decodeRecord } from '../pipeline/raw-codec.js';
 import { registry } from '../core/telemetry.js';
 import { BusSink, RAW_TOPIC } from '../pipeline/bus-sink.js';
 import { bootstrap } from '../server/bootstrap.js';
@@ -25,6 +30,14 @@ let bus: LocalBus;
 let events: ChdbEventStore;
 let lag = 0;
 let ingestToken: string;
+let adminToken: string;
+
+/** A new source of the demo tenant; returns its id and ingest token. */
+async function addSource(fields: Record<string, unknown>): Promise<{ id: string; token: string }> {
+  const created = await app.inject({ method: 'POST', url: '/api/v1/sources', headers: { authorization: `Bearer ${adminToken}` }, payload: { tenant: 'demo', format: 'rfc3164', ...fields } });
+  expect(created.statusCode).toBe(200);
+  return { id: created.json().id, token: created.json().token };
+}
 
 beforeAll(async () => {
   state = await openStateStore({ kind: 'sqlite', path: path.join(dir, 'state.db') });
@@ -34,11 +47,12 @@ beforeAll(async () => {
   const sink = new BusSink(bus, () => lag, 1_000);
   const boot = await bootstrap(state, dir, true, { MAMORI_ADMIN_PASSWORD: 'correct horse battery staple' });
   ingestToken = boot.demoIngestToken!;
+  adminToken = readFileSync(boot.adminTokenFile, 'utf8').trim();
   app = await buildApp({
     auth: new AuthService(state, 1),
     admin: new AdminService(state),
     events: new EventService(events),
-    ingest: new IngestService(state, sink, { maxBodyBytes: 1_000_000, maxLineBytes: 1_000 }),
+    ingest: new IngestService(state, sink, { maxBodyBytes: 1_000_000, maxLineBytes: 1_000 }, new RateLimiter()),
     metrics: () => registry.metrics(),
     maxBodyBytes: 1_000_000,
     version: 'test',
@@ -59,12 +73,12 @@ const ingest = (body: string) =>
 const appended = () => bus.stats()[RAW_TOPIC]?.nextOffset ?? 0;
 
 describe('HTTP API', () => {
-  it('answers 503 with Retry-After while the pipeline is behind, accepting nothing, and 200 again once it caught up', async () => {
+  it('answers 429 with Retry-After while the pipeline is behind, accepting nothing, and 200 again once it caught up', async () => {
     expect((await ingest('one\ntwo')).json()).toEqual({ accepted: 2 });
     const before = appended();
     lag = 5_000;
     const refused = await ingest('three');
-    expect(refused.statusCode).toBe(503);
+    expect(refused.statusCode).toBe(429);
     expect(refused.headers['retry-after']).toBe('1');
     expect(refused.json().error.code).toBe('MAMORI_E_OVERLOADED');
     expect(appended()).toBe(before);
@@ -72,6 +86,62 @@ describe('HTTP API', () => {
     lag = 0;
     expect((await ingest('three')).statusCode).toBe(200);
     expect(appended()).toBe(before + 1);
+  });
+
+  it('limits a source to its events per second: 429 with the wait in Retry-After, nothing of the refused batch kept', async () => {
+    const { token, id } = await addSource({ rate_limit_eps: 10 });
+    const send = (n: number) =>
+      app.inject({ method: 'POST', url: '/api/v1/ingest', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/plain' }, payload: Array.from({ length: n }, (_, i) => `line ${i}`).join('\n') });
+    // The bucket holds two seconds (20 events); a batch of 50 runs it 30 into debt, the next one must wait ~3 s.
+    expect((await send(50)).statusCode).toBe(200);
+    const before = appended();
+    const refused = await send(1);
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json().error.code).toBe('MAMORI_E_RATE_LIMITED');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(3);
+    expect(appended()).toBe(before);
+    // Lifting the limit takes effect at once.
+    const patched = await app.inject({ method: 'PATCH', url: `/api/v1/sources/${id}`, headers: { authorization: `Bearer ${adminToken}` }, payload: { rate_limit_eps: null } });
+    expect(patched.json()).toMatchObject({ rate_limit_eps: null });
+    expect((await send(1)).statusCode).toBe(200);
+  });
+
+  it('takes agent batches with the agent\'s event ids, marks resent ones, and keeps an invalid envelope line as raw data', async () => {
+    const { token } = await addSource({});
+    const ids = [newEventId(), newEventId()];
+    const envelopes = [
+      { id: ids[0], received: Date.UTC(2024, 4, 1), format: 'rfc3164', data: '<13>May  1 00:00:00 host app: first', input: 'auth', path: '/var/log/auth.log' },
+      { id: ids[1], received: Date.UTC(2024, 4, 1), format: 'linux-auth', data: 'second', timezone: 'Asia/Tokyo' },
+    ];
+    const body = gzipSync(envelopes.map((e) => JSON.stringify(e)).join('\n') + '\nnot an envelope\n');
+    const reader = bus.consumer(RAW_TOPIC, `agent-test-${Date.now()}`);
+    const start = appended();
+    const post = (retry: boolean) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/ingest/agent',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip', ...(retry ? { 'x-mamori-retry': '1' } : {}) },
+        payload: body,
+      });
+    expect((await post(false)).json()).toEqual({ accepted: 3, invalid: 1 });
+    expect((await post(true)).json()).toEqual({ accepted: 3, invalid: 1 });
+    const records: RawRecord[] = [];
+    for (let i = 0; i < 20 && records.length < 6; i++) {
+      for (const m of await reader.read(1000, 10)) if (m.offset >= start) records.push(decodeRecord(m.payload));
+    }
+    expect(records).toHaveLength(6);
+    expect(records.slice(0, 2).map((r) => [r.id, r.format, r.received, r.resent])).toEqual([
+      [ids[0], 'rfc3164', Date.UTC(2024, 4, 1), undefined],
+      [ids[1], 'linux-auth', Date.UTC(2024, 4, 1), undefined],
+    ]);
+    expect(records[0].labels).toEqual({ agent_input: 'auth', log_path: '/var/log/auth.log' });
+    expect(records[1].timezone).toBe('Asia/Tokyo');
+    expect(records[2]).toMatchObject({ data: 'not an envelope', labels: { agent_envelope: 'invalid' } });
+    // An invalid line has no id of its own to recognise it by: it gets a new one each time it comes.
+    expect(records.slice(3).map((r) => [r.id, r.resent])).toEqual([[ids[0], true], [ids[1], true], [records[5].id, undefined]]);
+    expect(records[5].id).not.toBe(records[2].id);
+    const refused = await app.inject({ method: 'POST', url: '/api/v1/ingest/agent', headers: { authorization: 'Bearer mmi_wrong', 'content-type': 'application/x-ndjson' }, payload: body });
+    expect(refused.statusCode).toBe(401);
   });
 
   it('signs in with a secure, HttpOnly, SameSite=Strict session cookie and refuses requests without credentials', async () => {

@@ -26,9 +26,17 @@ export interface ApiDeps {
   maxBodyBytes: number;
   version: string;
   secureCookies: boolean;
+  /** Serve HTTPS with these PEM contents; client certificates are asked for when clientAuth is not none. */
+  https?: { cert: string; key: string; ca?: string; clientAuth: 'none' | 'request' | 'require' };
 }
 
 export const SESSION_COOKIE = 'mamori_session';
+
+/** Seconds a refused sender should wait: what the error says, at least one. */
+function retryAfterSeconds(error: MamoriError): number {
+  const ms = error.details?.retryAfterMs;
+  return typeof ms === 'number' && ms > 0 ? Math.ceil(ms / 1000) : 1;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -43,6 +51,18 @@ declare module 'fastify' {
 /** Builds the HTTP application; `server.listen` is the caller's business. */
 export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   const app = Fastify({
+    ...(deps.https
+      ? {
+          https: {
+            cert: deps.https.cert,
+            key: deps.https.key,
+            ca: deps.https.ca,
+            requestCert: deps.https.clientAuth !== 'none',
+            rejectUnauthorized: deps.https.clientAuth === 'require',
+            minVersion: 'TLSv1.2' as const,
+          },
+        }
+      : {}),
     logger: false,
     bodyLimit: 1_048_576,
     // JSON bodies: prototype poisoning is refused, not silently stripped.
@@ -69,7 +89,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((error, request, reply) => {
     if (error instanceof MamoriError) {
       const status = HTTP_STATUS[error.code];
-      if (error.code === 'MAMORI_E_OVERLOADED') reply.header('Retry-After', '1');
+      if (status === 429) reply.header('Retry-After', String(retryAfterSeconds(error)));
       return reply.status(status).send({ error: { code: error.code, message: error.message } });
     }
     const e = error as { validation?: unknown; statusCode?: number; message?: string; code?: string };

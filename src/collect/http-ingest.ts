@@ -31,39 +31,44 @@ export function recordsFromBody(
   limits: IngestLimits,
   received = Date.now(),
 ): RawRecord[] {
-  const bytes = inflate(body, contentEncoding, limits.maxBodyBytes);
   const records: RawRecord[] = [];
+  forEachLine(inflate(body, contentEncoding, limits.maxBodyBytes), limits.maxLineBytes, (line, length) => {
+    const data = decode(line);
+    if (data.trim() === '') return;
+    const record: RawRecord = {
+      id: newEventId(received),
+      tenant: binding.tenant,
+      source: binding.source,
+      format: binding.format,
+      received,
+      data,
+    };
+    if (binding.timezone) record.timezone = binding.timezone;
+    if (binding.labels) record.labels = binding.labels;
+    if (length > line.length) record.truncatedFrom = length;
+    records.push(record);
+  });
+  return records;
+}
+
+/**
+ * Calls `visit` with each non-empty line of `bytes` (LF or CRLF ends a
+ * line), cut to `maxLineBytes`, and the line's full length.
+ */
+export function forEachLine(bytes: Buffer, maxLineBytes: number, visit: (line: Buffer, length: number) => void): void {
   let start = 0;
   while (start < bytes.length) {
     let end = bytes.indexOf(0x0a, start);
     if (end < 0) end = bytes.length;
     let stop = end;
     if (stop > start && bytes[stop - 1] === 0x0d) stop--;
-    if (stop > start) {
-      const length = stop - start;
-      const cut = length > limits.maxLineBytes;
-      const data = decode(bytes.subarray(start, cut ? start + limits.maxLineBytes : stop));
-      if (data.trim() !== '') {
-        const record: RawRecord = {
-          id: newEventId(received),
-          tenant: binding.tenant,
-          source: binding.source,
-          format: binding.format,
-          received,
-          data,
-        };
-        if (binding.timezone) record.timezone = binding.timezone;
-        if (binding.labels) record.labels = binding.labels;
-        if (cut) record.truncatedFrom = length;
-        records.push(record);
-      }
-    }
+    const length = stop - start;
+    if (length > 0) visit(bytes.subarray(start, length > maxLineBytes ? start + maxLineBytes : stop), length);
     start = end + 1;
   }
-  return records;
 }
 
-function inflate(body: Buffer, encoding: string | undefined, max: number): Buffer {
+export function inflate(body: Buffer, encoding: string | undefined, max: number): Buffer {
   const enc = (encoding ?? 'identity').trim().toLowerCase();
   if (enc === 'identity' || enc === '') return body;
   if (enc !== 'gzip' && enc !== 'x-gzip') {

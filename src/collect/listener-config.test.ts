@@ -14,7 +14,7 @@ const base: ListenerConfigInput = {
 
 describe('resolveListenerConfig', () => {
   it('applies the defaults', () => {
-    expect(resolveListenerConfig(base)).toEqual({ ...base, charset: 'utf-8', maxMessageBytes: 65_536, maxConnections: 1_000 });
+    expect(resolveListenerConfig(base)).toEqual({ ...base, charset: 'utf-8', maxMessageBytes: 65_536, maxConnections: 1_000, bindBy: [] });
   });
 
   it('keeps given values', () => {
@@ -39,5 +39,15 @@ describe('resolveListenerConfig', () => {
     expect(() => resolveListenerConfig({ ...base, protocol: 'sctp' as 'tcp' })).toThrow(/protocol/);
     expect(() => resolveListenerConfig({ ...base, name: '' })).toThrow(/name is empty/);
     expect(() => resolveListenerConfig({ ...base, port: Number.NaN })).toThrow(/port/);
+  });
+
+  it('checks binding and TLS settings together', () => {
+    const { tenant: _tenant, ...untenanted } = base;
+    expect(() => resolveListenerConfig(untenanted)).toThrow(/give a tenant, or bind_by/);
+    expect(resolveListenerConfig({ ...untenanted, bindBy: ['address'] }).tenant).toBeUndefined();
+    expect(() => resolveListenerConfig({ ...base, bindBy: ['certificate'] })).toThrow(/needs protocol tls/);
+    expect(() => resolveListenerConfig({ ...base, protocol: 'tls' })).toThrow(/certificate and key/);
+    expect(() => resolveListenerConfig({ ...base, protocol: 'tls', tls: { cert: 'c', key: 'k', clientAuth: 'require' } })).toThrow(/ca_file/);
+    expect(() => resolveListenerConfig({ ...base, rateLimitEps: 0 })).toThrow(/rate limit/);
   });
 });

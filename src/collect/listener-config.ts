@@ -8,16 +8,27 @@ import { MamoriError } from '../core/errors.js';
 export interface ListenerConfig {
   /** Listener name: the `listener` label of its counters. */
   name: string;
-  protocol: 'udp' | 'tcp';
+  /** tls is syslog over TLS (RFC 5425): TCP with TLS, octet counting (newline framing also read). */
+  protocol: 'udp' | 'tcp' | 'tls';
   /** Address to bind (an IP address; `::` or `0.0.0.0` for every interface). */
   host: string;
   /** Port to bind; 0 picks a free one (see `Listener.address()`). */
   port: number;
-  tenant: string;
-  /** Source id put on every record. */
+  /**
+   * Tenant of what this listener receives; undefined when every sender must
+   * be recognised as a source (`bindBy`), and the rest is dropped and counted.
+   */
+  tenant?: string;
+  /** Source id put on records bound to the listener itself. */
   source: string;
-  /** Parser name put on every record. */
+  /** Parser name put on records bound to the listener itself. */
   format: string;
+  /** How senders are recognised as sources, tried in this order: certificate, address, then a token in the message. */
+  bindBy: BindBy[];
+  /** Events per second accepted for the listener's own binding; undefined is unlimited. */
+  rateLimitEps?: number;
+  /** Certificate, key and client authentication for protocol tls. */
+  tls?: TlsSettings;
   /** Character set the senders use: a WHATWG label or an iconv-lite name. */
   charset: string;
   /** IANA time zone for timestamps without an offset. */
@@ -28,13 +39,26 @@ export interface ListenerConfig {
   maxConnections: number;
 }
 
-export type ListenerConfigInput = Omit<ListenerConfig, 'charset' | 'maxMessageBytes' | 'maxConnections'> &
-  Partial<Pick<ListenerConfig, 'charset' | 'maxMessageBytes' | 'maxConnections'>>;
+export type BindBy = 'certificate' | 'address' | 'token';
+
+/** PEM contents (not paths: the config layer reads the files). */
+export interface TlsSettings {
+  cert: string;
+  key: string;
+  /** CA bundle that client certificates must chain to. */
+  ca?: string;
+  /** none: no client certificate asked; request: asked and verified when given; require: mutual TLS. */
+  clientAuth: 'none' | 'request' | 'require';
+}
+
+export type ListenerConfigInput = Omit<ListenerConfig, 'charset' | 'maxMessageBytes' | 'maxConnections' | 'bindBy'> &
+  Partial<Pick<ListenerConfig, 'charset' | 'maxMessageBytes' | 'maxConnections' | 'bindBy'>>;
 
 export const LISTENER_DEFAULTS = {
   charset: 'utf-8',
   maxMessageBytes: 65_536,
   maxConnections: 1_000,
+  bindBy: [] as BindBy[],
 } as const;
 
 /** Same bounds as the config schema's `max_message_bytes`. */
@@ -46,7 +70,12 @@ export function resolveListenerConfig(input: ListenerConfigInput): ListenerConfi
   const config: ListenerConfig = { ...LISTENER_DEFAULTS, ...input };
   const problems: string[] = [];
   if (config.name.length === 0) problems.push('name is empty');
-  if (config.protocol !== 'udp' && config.protocol !== 'tcp') problems.push(`protocol must be 'udp' or 'tcp'`);
+  if (config.protocol !== 'udp' && config.protocol !== 'tcp' && config.protocol !== 'tls') problems.push(`protocol must be 'udp', 'tcp' or 'tls'`);
+  if (config.protocol === 'tls' && !config.tls) problems.push('protocol tls needs a certificate and key (tls.cert_file, tls.key_file)');
+  if (config.tls?.clientAuth !== undefined && config.tls.clientAuth !== 'none' && !config.tls.ca) problems.push(`client_auth ${config.tls.clientAuth} needs tls.ca_file (the CA client certificates chain to)`);
+  if (config.bindBy.includes('certificate') && config.protocol !== 'tls') problems.push('bind_by certificate needs protocol tls');
+  if (config.tenant === undefined && config.bindBy.length === 0) problems.push('give a tenant, or bind_by so that senders are recognised as sources');
+  if (config.rateLimitEps !== undefined && !isIntegerIn(config.rateLimitEps, 1, 10_000_000)) problems.push('rate limit must be an integer from 1 to 10000000 events per second');
   if (!isIntegerIn(config.port, 0, 65_535)) problems.push('port must be an integer from 0 to 65535');
   if (!isIntegerIn(config.maxMessageBytes, MIN_MESSAGE_BYTES, MAX_MESSAGE_BYTES)) {
     problems.push(`maxMessageBytes must be an integer from ${MIN_MESSAGE_BYTES} to ${MAX_MESSAGE_BYTES}`);

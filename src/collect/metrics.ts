@@ -23,6 +23,13 @@ const errors = counter(
   'Errors by listener and reason (socket: a socket failed; sink_error: the sink rejected a batch, which for TCP resets the connection).',
   ['listener', 'reason'],
 );
+const dropped = counter(
+  'mamori_collect_dropped_total',
+  'Messages dropped on purpose, by listener and reason (rate_limit: the source sent above its rate limit; unbound: no source matched the sender on a listener that binds by source).',
+  ['listener', 'reason'],
+);
+const tlsErrors = counter('mamori_collect_tls_errors_total', 'TLS handshakes that failed (bad or missing client certificate, protocol mismatch, timeout), by listener.', LABELS);
+const unknownCharset = counter('mamori_collect_unknown_charset_total', 'Senders whose configured charset is unknown (read as UTF-8 instead), by listener.', LABELS);
 const tcpOpen = gauge('mamori_collect_tcp_connections', 'Open TCP connections, by listener.', LABELS);
 
 /** A listener's counters, bound to its label once so the hot path does no label lookups. */
@@ -38,6 +45,10 @@ export interface ListenerMetrics {
   socketErrors: Counter.Internal;
   sinkErrors: Counter.Internal;
   tcpOpen: Gauge.Internal<string>;
+  rateLimited: Counter.Internal;
+  unbound: Counter.Internal;
+  unknownCharset: Counter.Internal;
+  tlsErrors: Counter.Internal;
 }
 
 export function listenerMetrics(listener: string): ListenerMetrics {
@@ -53,5 +64,9 @@ export function listenerMetrics(listener: string): ListenerMetrics {
     socketErrors: errors.labels(listener, 'socket'),
     sinkErrors: errors.labels(listener, 'sink_error'),
     tcpOpen: tcpOpen.labels(listener),
+    rateLimited: dropped.labels(listener, 'rate_limit'),
+    unbound: dropped.labels(listener, 'unbound'),
+    unknownCharset: unknownCharset.labels(listener),
+    tlsErrors: tlsErrors.labels(listener),
   };
 }

@@ -2,11 +2,13 @@ import iconv from 'iconv-lite';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Listener } from './listener.js';
+import { RateLimiter } from './rate-limit.js';
 import { resolveListenerConfig, type ListenerConfig } from './listener-config.js';
 import { startTcpListener } from './syslog-tcp.js';
 import { RecordingSink, eventually, metricValue } from './test-support/recording-sink.js';
 
 let listenerSeq = 0;
+const routing = { limiter: new RateLimiter() };
 const open: Listener[] = [];
 const sockets: net.Socket[] = [];
 
@@ -26,7 +28,7 @@ async function start(sink: RecordingSink, overrides: Partial<ListenerConfig> = {
     format: 'rfc3164',
     ...overrides,
   });
-  const listener = await startTcpListener(cfg, sink);
+  const listener = await startTcpListener(cfg, sink, routing);
   open.push(listener);
   return { listener, cfg };
 }

@@ -1,11 +1,12 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import type { RawRecord } from '../core/raw-record.js';
-import { makeDecoder, type Decoder } from './decode.js';
 import { FrameSplitter } from './framing.js';
 import { bindFailed, type Listener } from './listener.js';
 import type { ListenerConfig } from './listener-config.js';
 import { listenerMetrics, type ListenerMetrics } from './metrics.js';
-import { recordBuilder, type RecordBuilder } from './record.js';
+import { RecordRouter, type PeerIdentity, type RoutingOptions } from './record.js';
+import type { CertificateIdentity } from './routing.js';
 import { acceptBatch } from './sink-call.js';
 import type { RecordSink } from './sink.js';
 
@@ -16,24 +17,26 @@ const PRESSURE_POLL_MS = 10;
 /** Finds peers that vanished without closing (idle connections are otherwise kept forever). */
 const KEEPALIVE_MS = 60_000;
 
+/** A TLS handshake that has not finished by then is dropped (slow-loris protection). */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
 /** What every connection of one listener shares. */
 interface ConnectionContext {
   readonly sink: RecordSink;
   readonly metrics: ListenerMetrics;
-  readonly decode: Decoder;
-  readonly build: RecordBuilder;
+  readonly router: RecordRouter;
   readonly maxMessageBytes: number;
 }
 
 /**
- * Listens for syslog over TCP (RFC 6587 framing). A sender is never dropped
- * for being fast: a connection stops reading while its records are being
- * accepted by the sink and while the sink reports pressure, so TCP flow
- * control slows the sender down.
+ * Listens for syslog over TCP (RFC 6587 framing) or TLS (RFC 5425: octet
+ * counting, newline framing also read; optionally mutual TLS). A sender is
+ * never dropped for being fast: a connection stops reading while its
+ * records are being accepted by the sink and while the sink reports
+ * pressure, so TCP flow control slows the sender down.
  */
-export async function startTcpListener(config: ListenerConfig, sink: RecordSink): Promise<Listener> {
-  const decode = makeDecoder(config.charset);
-  const server = net.createServer();
+export async function startTcpListener(config: ListenerConfig, sink: RecordSink, routing: RoutingOptions): Promise<Listener> {
+  const server = config.protocol === 'tls' ? tlsServer(config) : net.createServer();
   server.maxConnections = config.maxConnections;
   try {
     await new Promise<void>((resolve, reject) => {
@@ -47,7 +50,32 @@ export async function startTcpListener(config: ListenerConfig, sink: RecordSink)
     server.close();
     throw bindFailed(config, err);
   }
-  return new TcpListener(config, sink, server, decode);
+  return new TcpListener(config, sink, server, routing);
+}
+
+function tlsServer(config: ListenerConfig): tls.Server {
+  const settings = config.tls!;
+  return tls.createServer({
+    cert: settings.cert,
+    key: settings.key,
+    ca: settings.ca,
+    requestCert: settings.clientAuth !== 'none',
+    rejectUnauthorized: settings.clientAuth === 'require',
+    minVersion: 'TLSv1.2',
+    handshakeTimeout: HANDSHAKE_TIMEOUT_MS,
+  });
+}
+
+/** The verified client certificate of a TLS connection; none for plain TCP or an unverified certificate. */
+function certificateOf(socket: net.Socket): CertificateIdentity | undefined {
+  if (!(socket instanceof tls.TLSSocket) || !socket.authorized) return undefined;
+  const cert = socket.getPeerCertificate();
+  if (!cert || Object.keys(cert).length === 0) return undefined;
+  const names: string[] = [];
+  const cn = cert.subject?.CN;
+  if (typeof cn === 'string') names.push(cn);
+  for (const entry of (cert.subjectaltname ?? '').split(', ')) if (entry.startsWith('DNS:')) names.push(entry.slice(4));
+  return { names, fingerprint256: cert.fingerprint256?.replace(/:/g, '').toUpperCase() };
 }
 
 class TcpListener implements Listener {
@@ -61,17 +89,19 @@ class TcpListener implements Listener {
     config: ListenerConfig,
     sink: RecordSink,
     private readonly server: net.Server,
-    decode: Decoder,
+    routing: RoutingOptions,
   ) {
     this.name = config.name;
     const { address, port } = server.address() as net.AddressInfo;
     this.bound = { host: address, port };
     const metrics = listenerMetrics(config.name);
-    this.context = { sink, metrics, decode, build: recordBuilder(config, metrics), maxMessageBytes: config.maxMessageBytes };
-    server.on('connection', (socket) => {
+    this.context = { sink, metrics, router: new RecordRouter(config, metrics, routing), maxMessageBytes: config.maxMessageBytes };
+    // A TLS connection exists for us once its handshake is done (and its certificate checked).
+    server.on(config.protocol === 'tls' ? 'secureConnection' : 'connection', (socket: net.Socket) => {
       const connection = new Connection(socket, this.context, () => this.connections.delete(connection));
       this.connections.add(connection);
     });
+    if (server instanceof tls.Server) server.on('tlsClientError', () => metrics.tlsErrors.inc());
     server.on('drop', () => metrics.tcpRejected.inc());
     server.on('error', () => metrics.socketErrors.inc());
   }
@@ -111,8 +141,11 @@ class Connection {
   ) {
     // A peer that reset before we looked has no address any more; its bytes (if any) still count.
     this.peer = socket.remoteAddress === undefined ? undefined : `${socket.remoteAddress}:${socket.remotePort}`;
-    this.framer = new FrameSplitter(context.maxMessageBytes, context.decode, (data, truncatedFrom) => {
-      this.queued.push(context.build(data, this.peer, truncatedFrom));
+    const identity: PeerIdentity = { address: socket.remoteAddress, certificate: certificateOf(socket) };
+    const route = context.router.route(identity);
+    this.framer = new FrameSplitter(context.maxMessageBytes, route.decode, (data, truncatedFrom) => {
+      const record = route.build(data, this.peer, truncatedFrom);
+      if (record) this.queued.push(record);
     });
     context.metrics.tcpOpen.inc();
     socket.setKeepAlive(true, KEEPALIVE_MS);

@@ -2,11 +2,13 @@ import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MamoriError } from '../core/errors.js';
 import type { Listener } from './listener.js';
+import { RateLimiter } from './rate-limit.js';
 import { resolveListenerConfig, type ListenerConfig } from './listener-config.js';
 import { startUdpListener } from './syslog-udp.js';
 import { RecordingSink, eventually, metricValue } from './test-support/recording-sink.js';
 
 let listenerSeq = 0;
+const routing = { limiter: new RateLimiter() };
 const open: Listener[] = [];
 const clients: dgram.Socket[] = [];
 
@@ -31,7 +33,7 @@ function config(overrides: Partial<ListenerConfig> = {}): ListenerConfig {
 
 async function start(sink: RecordingSink, overrides: Partial<ListenerConfig> = {}): Promise<{ listener: Listener; cfg: ListenerConfig }> {
   const cfg = config(overrides);
-  const listener = await startUdpListener(cfg, sink);
+  const listener = await startUdpListener(cfg, sink, routing);
   open.push(listener);
   return { listener, cfg };
 }
@@ -146,9 +148,9 @@ describe('startUdpListener', () => {
 
   it('fails to start on an unknown charset or a port in use', async () => {
     const sink = new RecordingSink();
-    await expect(startUdpListener(config({ charset: 'no-such-charset' }), sink)).rejects.toMatchObject({ code: 'MAMORI_E_INVALID' });
+    await expect(startUdpListener(config({ charset: 'no-such-charset' }), sink, routing)).rejects.toMatchObject({ code: 'MAMORI_E_INVALID' });
     const { listener } = await start(sink);
-    const taken = startUdpListener(config({ port: listener.address().port }), sink);
+    const taken = startUdpListener(config({ port: listener.address().port }), sink, routing);
     await expect(taken).rejects.toBeInstanceOf(MamoriError);
     await expect(taken).rejects.toMatchObject({ code: 'MAMORI_E_CONFIG' });
   });

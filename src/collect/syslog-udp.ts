@@ -1,11 +1,10 @@
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { RawRecord } from '../core/raw-record.js';
-import { makeDecoder, type Decoder } from './decode.js';
 import { bindFailed, type Listener } from './listener.js';
 import type { ListenerConfig } from './listener-config.js';
 import { listenerMetrics, type ListenerMetrics } from './metrics.js';
-import { recordBuilder, type RecordBuilder } from './record.js';
+import { RecordRouter, type RoutingOptions } from './record.js';
 import { acceptBatch } from './sink-call.js';
 import type { RecordSink } from './sink.js';
 
@@ -30,8 +29,7 @@ const CR = 0x0d;
  * back on a sender, so when the sink is behind datagrams are dropped, and
  * every drop is counted.
  */
-export async function startUdpListener(config: ListenerConfig, sink: RecordSink): Promise<Listener> {
-  const decode = makeDecoder(config.charset);
+export async function startUdpListener(config: ListenerConfig, sink: RecordSink, routing: RoutingOptions): Promise<Listener> {
   const socket = dgram.createSocket({ type: isIPv6(config.host) ? 'udp6' : 'udp4' });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -46,7 +44,7 @@ export async function startUdpListener(config: ListenerConfig, sink: RecordSink)
     throw bindFailed(config, err);
   }
   raiseReceiveBuffer(socket);
-  return new UdpListener(config, sink, socket, decode);
+  return new UdpListener(config, sink, socket, routing);
 }
 
 /**
@@ -68,7 +66,7 @@ class UdpListener implements Listener {
   readonly name: string;
   private readonly bound: { host: string; port: number };
   private readonly metrics: ListenerMetrics;
-  private readonly build: RecordBuilder;
+  private readonly router: RecordRouter;
   private readonly maxMessageBytes: number;
   private batch: RawRecord[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
@@ -79,14 +77,14 @@ class UdpListener implements Listener {
     config: ListenerConfig,
     private readonly sink: RecordSink,
     private readonly socket: dgram.Socket,
-    private readonly decode: Decoder,
+    routing: RoutingOptions,
   ) {
     this.name = config.name;
     const { address, port } = socket.address();
     this.bound = { host: address, port };
     this.maxMessageBytes = config.maxMessageBytes;
     this.metrics = listenerMetrics(config.name);
-    this.build = recordBuilder(config, this.metrics);
+    this.router = new RecordRouter(config, this.metrics, routing);
     socket.on('message', (msg, rinfo) => this.onMessage(msg, rinfo));
     socket.on('error', () => this.metrics.socketErrors.inc());
   }
@@ -113,8 +111,10 @@ class UdpListener implements Listener {
     while (end > 0 && (msg[end - 1] === LF || msg[end - 1] === CR || msg[end - 1] === NUL)) end--;
     if (end === 0) return;
     const truncatedFrom = end > this.maxMessageBytes ? end : undefined;
-    const data = this.decode(msg.subarray(0, Math.min(end, this.maxMessageBytes)));
-    this.batch.push(this.build(data, `${rinfo.address}:${rinfo.port}`, truncatedFrom));
+    const route = this.router.route({ address: rinfo.address });
+    const record = route.build(route.decode(msg.subarray(0, Math.min(end, this.maxMessageBytes))), `${rinfo.address}:${rinfo.port}`, truncatedFrom);
+    if (!record) return;
+    this.batch.push(record);
     if (this.batch.length >= BATCH_RECORDS) this.flush();
     else this.flushTimer ??= setTimeout(() => this.flush(), BATCH_WAIT_MS);
   }

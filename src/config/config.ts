@@ -6,11 +6,21 @@ import { parse as parseYaml } from 'yaml';
 import { MamoriError } from '../core/errors.js';
 import { CONFIG_SCHEMA } from './schema.js';
 
+export interface TlsFilesConfig {
+  cert_file: string;
+  key_file: string;
+  ca_file?: string;
+  client_auth: 'none' | 'request' | 'require';
+}
+
 export interface ListenerConfig {
   name: string;
-  protocols: ('udp' | 'tcp')[];
+  protocols: ('udp' | 'tcp' | 'tls')[];
   port: number;
-  tenant: string;
+  tenant?: string;
+  bind_by: ('certificate' | 'address' | 'token')[];
+  rate_limit_eps?: number;
+  tls?: TlsFilesConfig;
   format: string;
   charset: string;
   timezone: string;
@@ -22,6 +32,7 @@ export interface MamoriConfig {
   data_dir: string;
   bind: string;
   http_port: number;
+  http_tls?: TlsFilesConfig;
   server_url?: string;
   demo: boolean;
   syslog: { listeners: ListenerConfig[] };
@@ -107,12 +118,45 @@ export function resolveConfig(raw: unknown, overrides: ConfigOverrides = {}, env
   }
   config.pipeline.workers ??= Math.max(1, os.availableParallelism() - 1);
   const names = new Set<string>();
+  const base = path.dirname(path.resolve(file));
   for (const l of config.syslog.listeners) {
     if (names.has(l.name)) throw new MamoriError('MAMORI_E_CONFIG', `${file}: syslog.listeners: duplicate name "${l.name}"`);
     names.add(l.name);
+    if (l.protocols.includes('tcp') && l.protocols.includes('tls')) {
+      throw new MamoriError('MAMORI_E_CONFIG', `${file}: syslog.listeners.${l.name}: tcp and tls need ports of their own: define a second listener for tls`);
+    }
+    if (l.protocols.includes('tls') && !l.tls) throw new MamoriError('MAMORI_E_CONFIG', `${file}: syslog.listeners.${l.name}: protocol tls needs tls.cert_file and tls.key_file`);
+    if (l.tenant === undefined && l.bind_by.length === 0) {
+      throw new MamoriError('MAMORI_E_CONFIG', `${file}: syslog.listeners.${l.name}: give a tenant, or bind_by so that senders are recognised as sources`);
+    }
+    if (l.tls) l.tls = resolveTlsPaths(l.tls, base);
   }
+  if (config.http_tls) config.http_tls = resolveTlsPaths(config.http_tls, base);
   config.data_dir = path.resolve(config.data_dir);
   return config;
+}
+
+function resolveTlsPaths(tls: TlsFilesConfig, base: string): TlsFilesConfig {
+  const at = (p: string) => path.resolve(base, p);
+  return { ...tls, cert_file: at(tls.cert_file), key_file: at(tls.key_file), ...(tls.ca_file ? { ca_file: at(tls.ca_file) } : {}) };
+}
+
+/** PEM contents of TLS settings; a file that cannot be read is a config error naming it. */
+export function readTlsFiles(tls: TlsFilesConfig, where: string): { cert: string; key: string; ca?: string; clientAuth: TlsFilesConfig['client_auth'] } {
+  const read = (file: string, what: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new MamoriError('MAMORI_E_CONFIG', `${where}: cannot read ${what} ${file}: ${(err as Error).message}`);
+    }
+  };
+  if (tls.client_auth !== 'none' && !tls.ca_file) throw new MamoriError('MAMORI_E_CONFIG', `${where}: client_auth ${tls.client_auth} needs ca_file`);
+  return {
+    cert: read(tls.cert_file, 'certificate'),
+    key: read(tls.key_file, 'private key'),
+    ...(tls.ca_file ? { ca: read(tls.ca_file, 'CA bundle') } : {}),
+    clientAuth: tls.client_auth,
+  };
 }
 
 function portOf(text: string, what: string): number {
@@ -125,5 +169,5 @@ function portOf(text: string, what: string): number {
 export function serverUrlOf(config: MamoriConfig): string {
   if (config.server_url) return config.server_url.replace(/\/+$/, '');
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
-  return `http://${host.includes(':') ? `[${host}]` : host}:${config.http_port}`;
+  return `${config.http_tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${config.http_port}`;
 }

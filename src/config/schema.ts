@@ -3,22 +3,48 @@
  * here; unknown keys are errors. `mamori init` writes a commented file
  * generated from this schema, and the example is tested against it.
  */
+export const TLS_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['cert_file', 'key_file'],
+  properties: {
+    cert_file: { type: 'string', description: 'PEM certificate (chain) of this server; relative paths are relative to the config file.' },
+    key_file: { type: 'string', description: 'PEM private key of the certificate.' },
+    ca_file: { type: 'string', description: 'PEM CA bundle that client certificates must chain to (needed for client_auth request/require).' },
+    client_auth: {
+      enum: ['none', 'request', 'require'],
+      default: 'none',
+      description: 'Client certificates: none; request (verified when sent); require (mutual TLS: connections without a valid one are refused).',
+    },
+  },
+} as const;
+
 export const LISTENER_SCHEMA = {
   type: 'object',
   additionalProperties: false,
-  required: ['name', 'port', 'tenant'],
+  required: ['name', 'port'],
   properties: {
     name: { type: 'string', pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description: 'Listener name; events carry it as mamori.source.' },
     protocols: {
       type: 'array',
-      items: { enum: ['udp', 'tcp'] },
+      items: { enum: ['udp', 'tcp', 'tls'] },
       minItems: 1,
       uniqueItems: true,
       default: ['udp', 'tcp'],
-      description: 'Transports to listen on (TCP accepts newline and RFC 6587 octet-counting framing).',
+      description: 'Transports to listen on: udp, tcp (newline and RFC 6587 octet-counting framing), tls (RFC 5425 syslog over TLS; needs tls:). tcp and tls cannot share a listener (one port).',
     },
     port: { type: 'integer', minimum: 0, maximum: 65535, description: 'Port for every protocol of this listener (0 picks a free one).' },
-    tenant: { type: 'string', description: 'Tenant the received events belong to.' },
+    tenant: { type: 'string', description: 'Tenant the received events belong to; optional with bind_by (then unrecognised senders are dropped and counted).' },
+    bind_by: {
+      type: 'array',
+      items: { enum: ['certificate', 'address', 'token'] },
+      uniqueItems: true,
+      default: [],
+      description:
+        'Recognise senders as sources (`mamori sources add --match-cert/--match-cidr`, or a source token in the message) and bind their data to that source\'s tenant and format; tried in the order certificate, address, token.',
+    },
+    rate_limit_eps: { type: 'integer', minimum: 1, maximum: 10_000_000, description: 'Events per second accepted for this listener\'s own binding; more is dropped and counted.' },
+    tls: TLS_SCHEMA,
     format: { type: 'string', default: 'auto', description: 'Parser for the received lines (see `mamori parse --list`).' },
     charset: { type: 'string', default: 'utf-8', description: 'Character set the devices send (utf-8, shift_jis, euc-jp, ...).' },
     timezone: { type: 'string', default: 'UTC', description: 'Time zone of timestamps that carry no offset.' },
@@ -34,6 +60,7 @@ export const CONFIG_SCHEMA = {
     data_dir: { type: 'string', default: './data', description: 'Where the embedded stores live (events, state, bus).' },
     bind: { type: 'string', default: '127.0.0.1', description: 'Address the HTTP and syslog listeners bind to (0.0.0.0 for all interfaces).' },
     http_port: { type: 'integer', minimum: 0, maximum: 65535, default: 8080, description: 'Port of the web portal, the REST API, ingest and /metrics.' },
+    http_tls: { ...TLS_SCHEMA, description: 'Serve the portal, API and ingest over HTTPS (needed for agents across the internet).' },
     server_url: { type: 'string', description: 'URL the CLI uses to reach the server (default http://<bind>:<http_port>).' },
     demo: { type: 'boolean', default: true, description: 'On first start, create the demo tenant, its ingest source and the default syslog listener.' },
     syslog: {

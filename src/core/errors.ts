@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'MAMORI_E_FORBIDDEN'
   | 'MAMORI_E_INVALID'
   | 'MAMORI_E_OVERLOADED'
+  | 'MAMORI_E_RATE_LIMITED'
   | 'MAMORI_E_TOO_LARGE'
   | 'MAMORI_E_STORE'
   | 'MAMORI_E_BUS'
@@ -38,7 +39,9 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   MAMORI_E_UNAUTHENTICATED: 401,
   MAMORI_E_FORBIDDEN: 403,
   MAMORI_E_INVALID: 400,
-  MAMORI_E_OVERLOADED: 503,
+  // 429 rather than 503: senders (agents, HTTP clients) retry a 429 after Retry-After without treating it as an outage.
+  MAMORI_E_OVERLOADED: 429,
+  MAMORI_E_RATE_LIMITED: 429,
   MAMORI_E_TOO_LARGE: 413,
   MAMORI_E_STORE: 500,
   MAMORI_E_BUS: 500,

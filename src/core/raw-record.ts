@@ -24,4 +24,10 @@ export interface RawRecord {
   labels?: Record<string, string>;
   /** Set when the collector cut an oversized message: its original size in bytes. */
   truncatedFrom?: number;
+  /**
+   * The sender may have delivered this record before (an agent resending a
+   * batch it got no answer for). Storage then drops it if its id is already
+   * stored, which makes at-least-once delivery exactly-once.
+   */
+  resent?: boolean;
 }

@@ -23,6 +23,8 @@ export interface ProcessedBatch {
   errors: Record<string, number>;
   /** Events per format. */
   parsed: Record<string, number>;
+  /** Some record was resent by its sender: its id must be checked against the store. */
+  resent: boolean;
 }
 
 const utf8 = new TextEncoder();
@@ -55,6 +57,7 @@ export function processBatch(packed: PackedRecords): ProcessedBatch {
   const received = new Float64Array(n);
   const errors: Record<string, number> = {};
   const parsed: Record<string, number> = {};
+  let resent = false;
   let minTime = Infinity;
   let maxTime = -Infinity;
   let at = 0;
@@ -70,6 +73,7 @@ export function processBatch(packed: PackedRecords): ProcessedBatch {
     ids[i] = record.id;
     tenants.add(record.tenant);
     received[i] = record.received;
+    if (record.resent) resent = true;
     parsed[record.format] = (parsed[record.format] ?? 0) + 1;
     if (event['event.kind'] === PIPELINE_ERROR) {
       const key = `${record.format}\t${reasonOf(String(event['error.message'] ?? ''))}`;
@@ -78,7 +82,7 @@ export function processBatch(packed: PackedRecords): ProcessedBatch {
   }
   // TextEncoder returns bytes that own their whole ArrayBuffer, so they can be transferred.
   const rows = utf8.encode(lines.join('\n') + '\n');
-  return { rows, ids, tenants: [...tenants], minTime, maxTime, received, errors, parsed };
+  return { rows, ids, tenants: [...tenants], minTime, maxTime, received, errors, parsed, resent };
 }
 
 /** A low-cardinality reason for counters: the message up to its first detail. */

@@ -149,7 +149,8 @@ export class Processor {
   /** Inserts a job, then acknowledges its offsets. */
   private async insertAndAck(job: StoreJob): Promise<void> {
     const batch = mergeBatches(job.batches);
-    const checkDuplicates = job.lastOffset - job.events + 1 <= this.recoveryUpTo;
+    // After a crash the first jobs may repeat inserts; a resent record may repeat an earlier delivery.
+    const checkDuplicates = job.lastOffset - job.events + 1 <= this.recoveryUpTo || job.batches.some((b) => b.resent);
     writeMarker(this.markerFile, job.lastOffset);
     await this.insertAll(batch, checkDuplicates, false);
     await this.consumer.ack(job.lastOffset);

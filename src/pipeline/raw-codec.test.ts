@@ -15,6 +15,7 @@ const record = fc.record(
     timezone: fc.string({ minLength: 1 }),
     labels: fc.dictionary(fc.string({ minLength: 1 }), fc.string()),
     truncatedFrom: fc.integer({ min: 1, max: 0xffffffff }),
+    resent: fc.constant(true),
   },
   { requiredKeys: ['id', 'tenant', 'source', 'format', 'received', 'data'] },
 );
@@ -38,6 +39,18 @@ describe('bus record codec', () => {
   it('still reads the JSON records of earlier releases', () => {
     const old: RawRecord = { id: 'o', tenant: 't', source: 's', format: 'rfc3164', received: 7, data: 'old line', labels: { a: 'b' } };
     expect(decodeRecord(Buffer.from(JSON.stringify(old)))).toEqual(old);
+  });
+
+  it('still reads version 1 records (no flags byte) left on the bus by the previous release', () => {
+    const fields = ['id1', 'tenant', 'src', 'rfc3164', 'line', '', '', ''];
+    const parts = [Buffer.from([1]), Buffer.alloc(8), Buffer.alloc(4)];
+    parts[1].writeDoubleLE(42);
+    for (const f of fields) {
+      const len = Buffer.alloc(4);
+      len.writeUInt32LE(Buffer.byteLength(f));
+      parts.push(len, Buffer.from(f));
+    }
+    expect(decodeRecord(Buffer.concat(parts))).toEqual({ id: 'id1', tenant: 'tenant', source: 'src', format: 'rfc3164', received: 42, data: 'line' });
   });
 
   it('refuses an unknown version instead of guessing', () => {

@@ -1,16 +1,19 @@
 import type { RawRecord } from '../core/raw-record.js';
 
 /**
- * Bus payload encoding of raw records. Version 1 is binary: a version byte,
+ * Bus payload encoding of raw records. Version 2 is binary: a version byte,
  * the receive time (float64), the original size of a cut message (uint32,
- * 0 = not cut), then length-prefixed UTF-8 fields. Unlike JSON, the raw line
+ * 0 = not cut), a flags byte (bit 0: resent), then length-prefixed UTF-8
+ * fields. Version 1 had no flags byte. Unlike JSON, the raw line
  * is neither escaped on the way in nor unescaped on the way out, and a whole
  * batch is written into one buffer. Payloads starting with `{` are the JSON
  * records of earlier releases, still read so an existing bus drains after
  * an upgrade.
  */
-const VERSION = 1;
-const HEADER = 1 + 8 + 4;
+const VERSION = 2;
+const HEADER = 1 + 8 + 4 + 1;
+const V1_HEADER = 1 + 8 + 4;
+const RESENT = 1;
 /** id, tenant, source, format, data, peer, timezone, labels (JSON or empty). */
 const FIELDS = 8;
 
@@ -27,6 +30,7 @@ export function encodeRecords(records: readonly RawRecord[]): Buffer[] {
     buf[at] = VERSION;
     buf.writeDoubleLE(r.received, at + 1);
     buf.writeUInt32LE(r.truncatedFrom ?? 0, at + 9);
+    buf[at + 13] = r.resent ? RESENT : 0;
     at += HEADER;
     at = writeField(buf, at, r.id);
     at = writeField(buf, at, r.tenant);
@@ -50,9 +54,10 @@ function writeField(buf: Buffer, at: number, value: string): number {
 export function decodeRecord(payload: Uint8Array): RawRecord {
   const buf = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   if (buf[0] === 0x7b /* { */) return JSON.parse(buf.toString('utf8')) as RawRecord;
-  if (buf[0] !== VERSION) throw new Error(`unknown bus record version ${buf[0]}`);
+  const version = buf[0];
+  if (version !== VERSION && version !== 1) throw new Error(`unknown bus record version ${version}`);
   const fields = new Array<string>(FIELDS);
-  let at = HEADER;
+  let at = version === 1 ? V1_HEADER : HEADER;
   for (let f = 0; f < FIELDS; f++) {
     const n = buf.readUInt32LE(at);
     fields[f] = buf.toString('utf8', at + 4, at + 4 + n);
@@ -71,5 +76,6 @@ export function decodeRecord(payload: Uint8Array): RawRecord {
   if (fields[7]) record.labels = JSON.parse(fields[7]) as Record<string, string>;
   const truncatedFrom = buf.readUInt32LE(9);
   if (truncatedFrom) record.truncatedFrom = truncatedFrom;
+  if (version !== 1 && (buf[13] & RESENT) !== 0) record.resent = true;
   return record;
 }

@@ -10,7 +10,9 @@ import { LocalBus } from '../bus/local/local-bus.js';
 import type { Listener } from '../collect/listener.js';
 import { startTcpListener } from '../collect/syslog-tcp.js';
 import { startUdpListener } from '../collect/syslog-udp.js';
-import type { MamoriConfig } from '../config/config.js';
+import { resolveListenerConfig } from '../collect/listener-config.js';
+import { RateLimiter } from '../collect/rate-limit.js';
+import { readTlsFiles, type MamoriConfig } from '../config/config.js';
 import { registry } from '../core/telemetry.js';
 import { WorkerPool } from '../pipeline/batch-runner.js';
 import { BusSink, RAW_TOPIC } from '../pipeline/bus-sink.js';
@@ -18,12 +20,13 @@ import { Processor } from '../pipeline/processor.js';
 import { ChdbEventStore } from '../store/events/chdb-store.js';
 import { openStateStore, type StateStore } from '../store/state/state-store.js';
 import { bootstrap, type BootstrapResult } from './bootstrap.js';
+import { StateSourceDirectory } from './source-directory.js';
 import { VERSION } from './version.js';
 
 export interface Runtime {
   config: MamoriConfig;
   httpUrl: string;
-  listeners: { protocol: 'udp' | 'tcp'; listener: Listener }[];
+  listeners: { protocol: 'udp' | 'tcp' | 'tls'; listener: Listener }[];
   boot: BootstrapResult;
   processor: Processor;
   state: StateStore;
@@ -56,10 +59,15 @@ export async function startRuntime(config: MamoriConfig): Promise<Runtime> {
   const sink = new BusSink(bus, () => processor.lag(), p.max_lag_events);
   const boot = await bootstrap(state, dir, config.demo);
   processor.start();
+  const directory = new StateSourceDirectory(state);
+  await directory.start();
+  const limiter = new RateLimiter();
+  const routing = { directory, limiter };
 
-  const listeners: { protocol: 'udp' | 'tcp'; listener: Listener }[] = [];
+  const listeners: { protocol: 'udp' | 'tcp' | 'tls'; listener: Listener }[] = [];
   let app: FastifyInstance | undefined;
   const stop = async () => {
+    directory.stop();
     await Promise.allSettled([app?.close(), ...listeners.map((l) => l.listener.close())]);
     await processor.stop();
     await runner.close();
@@ -69,8 +77,9 @@ export async function startRuntime(config: MamoriConfig): Promise<Runtime> {
   };
   try {
     for (const l of config.syslog.listeners) {
+      const tls = l.tls ? readTlsFiles(l.tls, `syslog.listeners.${l.name}.tls`) : undefined;
       for (const protocol of l.protocols) {
-        const listenerConfig = {
+        const listenerConfig = resolveListenerConfig({
           name: l.name,
           protocol,
           host: config.bind,
@@ -82,19 +91,24 @@ export async function startRuntime(config: MamoriConfig): Promise<Runtime> {
           timezone: l.timezone,
           maxMessageBytes: l.max_message_bytes,
           maxConnections: l.max_connections,
-        };
-        listeners.push({ protocol, listener: protocol === 'udp' ? await startUdpListener(listenerConfig, sink) : await startTcpListener(listenerConfig, sink) });
+          bindBy: l.bind_by,
+          rateLimitEps: l.rate_limit_eps,
+          tls: protocol === 'tls' ? tls : undefined,
+        });
+        const listener = protocol === 'udp' ? await startUdpListener(listenerConfig, sink, routing) : await startTcpListener(listenerConfig, sink, routing);
+        listeners.push({ protocol, listener });
       }
     }
     app = await buildApp({
       auth: new AuthService(state, config.auth.session_hours),
-      admin: new AdminService(state),
+      admin: new AdminService(state, () => void directory.refresh()),
       events: new EventService(events),
-      ingest: new IngestService(state, sink, { maxBodyBytes: config.ingest.max_body_bytes, maxLineBytes: config.ingest.max_line_bytes }),
+      ingest: new IngestService(state, sink, { maxBodyBytes: config.ingest.max_body_bytes, maxLineBytes: config.ingest.max_line_bytes }, limiter),
       metrics: () => registry.metrics(),
       maxBodyBytes: config.ingest.max_body_bytes,
       version: VERSION,
-      secureCookies: false,
+      secureCookies: config.http_tls !== undefined,
+      https: config.http_tls ? readTlsFiles(config.http_tls, 'http_tls') : undefined,
     });
     await app.listen({ host: config.bind, port: config.http_port });
   } catch (err) {
@@ -104,5 +118,6 @@ export async function startRuntime(config: MamoriConfig): Promise<Runtime> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.http_port;
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
-  return { config, httpUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, listeners, boot, processor, state, stop };
+  const scheme = config.http_tls ? 'https' : 'http';
+  return { config, httpUrl: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`, listeners, boot, processor, state, stop };
 }

@@ -50,7 +50,7 @@ export const adminRoutes =
       async (request) => ({ items: (await deps.admin.listSources(ctxOf(request), request.query.tenant)).map(publicSource) }),
     );
 
-    app.post<{ Body: { tenant: string; name?: string; format: string; charset?: string; timezone?: string } }>(
+    app.post<{ Body: SourceBody & { tenant: string; format: string } }>(
       '/sources',
       {
         schema: {
@@ -62,16 +62,38 @@ export const adminRoutes =
             additionalProperties: false,
             properties: {
               tenant: { type: 'string', maxLength: 63 },
-              name: { type: 'string', minLength: 1, maxLength: 200 },
               format: { type: 'string', maxLength: 64 },
-              charset: { type: 'string', maxLength: 64 },
-              timezone: { type: 'string', maxLength: 64 },
+              ...SOURCE_BODY_PROPERTIES,
             },
           },
           response: responses({ ...sourceSchema, properties: { ...sourceSchema.properties, token: { type: 'string' } } }),
         },
       },
-      async (request) => publicSource(await deps.admin.addSource(ctxOf(request), request.body)),
+      async (request) => {
+        const { tenant, format, ...rest } = request.body;
+        return publicSource(await deps.admin.addSource(ctxOf(request), { tenant, format, ...sourceChanges(rest) }));
+      },
+    );
+
+    app.patch<{ Params: { id: string }; Body: SourceBody & { disabled?: boolean } }>(
+      '/sources/:id',
+      {
+        schema: {
+          tags: ['sources'],
+          summary: 'Change a source: parsing, binding (sender addresses, client certificate), rate limit, or disable it',
+          params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } } },
+          body: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { ...SOURCE_BODY_PROPERTIES, format: { type: 'string', maxLength: 64 }, disabled: { type: 'boolean' } },
+          },
+          response: responses(sourceSchema),
+        },
+      },
+      async (request) => {
+        const { disabled, ...rest } = request.body;
+        return publicSource(await deps.admin.updateSource(ctxOf(request), request.params.id, { ...sourceChanges(rest), ...(disabled === undefined ? {} : { disabled }) }));
+      },
     );
 
     app.get('/users', { schema: { tags: ['users'], summary: 'Accounts the caller may see', response: responses(list(userSchema)) } }, async (request) => ({
@@ -136,6 +158,38 @@ function publicTenant(t: Tenant) {
   return { id: t.id, name: t.name, language: t.language, retention_days: t.retentionDays, created_at: t.createdAt, disabled: t.disabled };
 }
 
+/** Source fields a client may set, as the API spells them. */
+interface SourceBody {
+  name?: string;
+  format?: string;
+  charset?: string;
+  timezone?: string | null;
+  match_cidrs?: string[];
+  match_cert?: string | null;
+  rate_limit_eps?: number | null;
+}
+
+const SOURCE_BODY_PROPERTIES = {
+  name: { type: 'string', minLength: 1, maxLength: 200 },
+  charset: { type: 'string', maxLength: 64 },
+  timezone: { type: 'string', maxLength: 64, nullable: true },
+  match_cidrs: { type: 'array', maxItems: 64, items: { type: 'string', maxLength: 50 }, description: 'Sender address blocks that identify this source on listeners with bind_by address.' },
+  match_cert: { type: 'string', maxLength: 256, nullable: true, description: 'TLS client certificate subject CN, DNS name or SHA-256 fingerprint (bind_by certificate).' },
+  rate_limit_eps: { type: 'integer', minimum: 1, maximum: 10_000_000, nullable: true, description: 'Events per second accepted from this source (null: unlimited).' },
+} as const;
+
+function sourceChanges(body: SourceBody) {
+  return {
+    ...(body.name !== undefined ? { name: body.name } : {}),
+    ...(body.format !== undefined ? { format: body.format } : {}),
+    ...(body.charset !== undefined ? { charset: body.charset } : {}),
+    ...(body.timezone !== undefined ? { timezone: body.timezone } : {}),
+    ...(body.match_cidrs !== undefined ? { matchCidrs: body.match_cidrs } : {}),
+    ...(body.match_cert !== undefined ? { matchCert: body.match_cert } : {}),
+    ...(body.rate_limit_eps !== undefined ? { rateLimitEps: body.rate_limit_eps } : {}),
+  };
+}
+
 function publicSource(s: Source & { token?: string }) {
   return {
     id: s.id,
@@ -146,6 +200,10 @@ function publicSource(s: Source & { token?: string }) {
     timezone: s.timezone,
     token_hint: s.tokenHint,
     created_at: s.createdAt,
+    disabled: s.disabled,
+    match_cidrs: s.matchCidrs,
+    match_cert: s.matchCert,
+    rate_limit_eps: s.rateLimitEps,
     ...(s.token ? { token: s.token } : {}),
   };
 }

@@ -44,6 +44,34 @@ export const ingestRoutes =
         return { accepted };
       },
     );
+
+    app.post<{ Body: Buffer; Headers: { 'x-mamori-retry'?: string } }>(
+      '/ingest/agent',
+      {
+        config: { public: true },
+        schema: {
+          tags: ['ingest'],
+          summary: 'Batches from `mamori agent`: gzip NDJSON envelopes carrying agent-assigned event ids (docs/agent.md)',
+          description:
+            'Authenticated by a source ingest token. With `X-Mamori-Retry: 1` (a batch that may have been delivered before) records whose id is already stored are dropped, so resending is safe.',
+          response: {
+            200: { type: 'object', properties: { accepted: { type: 'integer' }, invalid: { type: 'integer' } } },
+            '4xx': errorSchema,
+            '5xx': errorSchema,
+          },
+        },
+      },
+      async (request) => {
+        const credential = credentialOf(request);
+        const target = credential.bearer ? await deps.ingest.targetForToken(credential.bearer) : undefined;
+        if (!target) {
+          deps.ingest.countRejected('unauthenticated');
+          throw new MamoriError('MAMORI_E_UNAUTHENTICATED', 'the agent needs a source ingest token: Authorization: Bearer mmi_...');
+        }
+        const resent = request.headers['x-mamori-retry'] === '1';
+        return deps.ingest.ingestAgent(target, request.body ?? Buffer.alloc(0), request.headers['content-encoding'], resent);
+      },
+    );
   };
 
 async function resolveTarget(

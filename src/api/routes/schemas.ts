@@ -27,6 +27,10 @@ export const sourceSchema = {
     timezone: { type: 'string', nullable: true },
     token_hint: { type: 'string' },
     created_at: { type: 'string' },
+    disabled: { type: 'boolean' },
+    match_cidrs: { type: 'array', items: { type: 'string' } },
+    match_cert: { type: 'string', nullable: true },
+    rate_limit_eps: { type: 'integer', nullable: true },
   },
 } as const;
 

@@ -3,6 +3,7 @@ import { newSecret } from '../../core/ids.js';
 import { getParser } from '../../parse/registry.js';
 import { makeDecoder } from '../../collect/decode.js';
 import { secretDigest, secretHint } from '../../store/state/secret-digest.js';
+import type { Source, SourceChanges } from '../../store/state/source.repository.js';
 import type { StateStore } from '../../store/state/state-store.js';
 import { CUSTOMER_ROLES, type Language, type Role } from '../../store/state/schema.js';
 import { requirePermission, requireTenant, type RequestContext } from '../context.js';
@@ -13,7 +14,10 @@ export interface NewSource {
   name?: string;
   format: string;
   charset?: string;
-  timezone?: string;
+  timezone?: string | null;
+  matchCidrs?: string[];
+  matchCert?: string | null;
+  rateLimitEps?: number | null;
 }
 
 export interface NewUser {
@@ -29,7 +33,11 @@ export interface NewUser {
  * and tenant, and is written to the audit log.
  */
 export class AdminService {
-  constructor(private readonly state: StateStore) {}
+  /** `onSourcesChanged` lets collection reload its routing table at once. */
+  constructor(
+    private readonly state: StateStore,
+    private readonly onSourcesChanged: () => void = () => {},
+  ) {}
 
   async addTenant(ctx: RequestContext, input: { id: string; name: string; language?: Language }) {
     requirePermission(ctx, 'tenants:write');
@@ -53,7 +61,7 @@ export class AdminService {
     if (input.charset) makeDecoder(input.charset);
     if (input.timezone) checkTimeZone(input.timezone);
     const token = newSecret(INGEST_TOKEN_PREFIX, 32);
-    return this.state.transaction(async (tx) => {
+    const created = await this.state.transaction(async (tx) => {
       if (!(await tx.tenants.get(ctx.scope, input.tenant))) throw new MamoriError('MAMORI_E_NOT_FOUND', `tenant "${input.tenant}" not found`);
       const source = await tx.sources.create({
         tenantId: input.tenant,
@@ -63,10 +71,31 @@ export class AdminService {
         timezone: input.timezone ?? null,
         tokenHash: secretDigest(token),
         tokenHint: secretHint(token),
+        matchCidrs: input.matchCidrs,
+        matchCert: input.matchCert,
+        rateLimitEps: input.rateLimitEps,
       });
-      await tx.audit.append(auditOf(ctx, 'source.create', 'source', source.id, input.tenant, { name: source.name, format: source.format }));
+      await tx.audit.append(auditOf(ctx, 'source.create', 'source', source.id, input.tenant, { name: source.name, format: source.format, ...bindingOf(source) }));
       return { ...source, token };
     });
+    this.onSourcesChanged();
+    return created;
+  }
+
+  /** Changes a source's parsing, binding or rate limit, or disables it. */
+  async updateSource(ctx: RequestContext, id: string, changes: SourceChanges) {
+    requirePermission(ctx, 'sources:write');
+    if (changes.format !== undefined) getParser(changes.format);
+    if (changes.charset !== undefined) makeDecoder(changes.charset);
+    if (changes.timezone) checkTimeZone(changes.timezone);
+    const updated = await this.state.transaction(async (tx) => {
+      const source = await tx.sources.update(ctx.scope, id, changes);
+      if (!source) throw new MamoriError('MAMORI_E_NOT_FOUND', `source "${id}" not found`);
+      await tx.audit.append(auditOf(ctx, 'source.update', 'source', source.id, source.tenantId, { ...changes }));
+      return source;
+    });
+    this.onSourcesChanged();
+    return updated;
   }
 
   async listSources(ctx: RequestContext, tenant?: string) {
@@ -121,4 +150,8 @@ function checkTimeZone(zone: string): void {
   } catch {
     throw new MamoriError('MAMORI_E_INVALID', `unknown time zone "${zone}": use an IANA name such as Asia/Tokyo`);
   }
+}
+
+function bindingOf(source: Source) {
+  return { match_cidrs: source.matchCidrs, match_cert: source.matchCert, rate_limit_eps: source.rateLimitEps };
 }

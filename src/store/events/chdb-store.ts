@@ -3,7 +3,7 @@ import { Session } from 'chdb';
 import { MamoriError } from '../../core/errors.js';
 import type { TenantScope } from '../../core/scope.js';
 import { DATA_ERROR_CODES, type EventQuery, type EventStore, type HistogramBucket, type RowBatch, type SearchOptions, type StoredEvent, type TopValue } from './event-store.js';
-import { dropLines } from './row-batch.js';
+import { dropDuplicates } from './row-batch.js';
 import {
   COLUMN_NAMES_SQL,
   EVENTS_TABLE,
@@ -49,17 +49,16 @@ export class ChdbEventStore implements EventStore {
     let rows = batch.rows;
     let duplicates = 0;
     if (options.checkDuplicates) {
-      const known = await this.storedIds(batch);
-      if (known.size > 0) {
-        rows = dropLines(rows, batch.ids, known);
-        duplicates = batch.ids.filter((id) => known.has(id)).length;
-        if (duplicates === batch.ids.length) return { inserted: 0, duplicates };
-      }
+      const deduplicated = dropDuplicates(rows, batch.ids, await this.storedIds(batch));
+      rows = deduplicated.rows;
+      duplicates = deduplicated.dropped;
+      if (duplicates === batch.ids.length) return { inserted: 0, duplicates };
     }
     try {
       // Zero-copy hand-over of the bytes. Parallel parsing only adds thread
       // overhead here (the other cores are busy parsing logs), and ids within
-      // a batch are unique, so the per-insert deduplication pass is skipped.
+      // a batch are unique (checkDuplicates removes repeats of resent records),
+      // so the per-insert deduplication pass is skipped.
       await this.live.insert({
         table: EVENTS_TABLE,
         values: rows,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dropLines, linesOf, rejectedRow, splitBatch } from './row-batch.js';
+import { dropDuplicates, linesOf, rejectedRow, splitBatch } from './row-batch.js';
 import { toTsvRow } from './schema.js';
 
 const text = (b: Uint8Array) => Buffer.from(b).toString();
@@ -7,9 +7,15 @@ const text = (b: Uint8Array) => Buffer.from(b).toString();
 describe('row batches', () => {
   const rows = Buffer.from('a\t1\nb\t2\nc\t3\n');
 
-  it('drops exactly the lines of the given ids', () => {
-    expect(text(dropLines(rows, ['a', 'b', 'c'], new Set(['b'])))).toBe('a\t1\nc\t3\n');
-    expect(text(dropLines(rows, ['a', 'b', 'c'], new Set(['a', 'c'])))).toBe('b\t2\n');
+  it('drops exactly the lines of stored ids and the repeats of an id', () => {
+    const drop = (ids: string[], stored: string[]) => {
+      const r = dropDuplicates(rows, ids, new Set(stored));
+      return [text(r.rows), r.dropped];
+    };
+    expect(drop(['a', 'b', 'c'], ['b'])).toEqual(['a\t1\nc\t3\n', 1]);
+    expect(drop(['a', 'b', 'c'], ['a', 'c'])).toEqual(['b\t2\n', 2]);
+    expect(drop(['a', 'b', 'a'], [])).toEqual(['a\t1\nb\t2\n', 1]);
+    expect(drop(['a', 'b', 'c'], [])).toEqual([text(rows), 0]);
   });
 
   it('splits a batch into halves that keep each line with its id', () => {

@@ -29,9 +29,20 @@ function joinLines(lines: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** The batch without the rows whose id is in `drop`. */
-export function dropLines(rows: Uint8Array, ids: string[], drop: ReadonlySet<string>): Uint8Array {
-  return joinLines(linesOf(rows).filter((_, i) => !drop.has(ids[i])));
+/**
+ * The batch without the rows whose id is in `stored` and without repeats of
+ * an id within the batch (a resent record next to its first delivery), and
+ * how many rows were dropped.
+ */
+export function dropDuplicates(rows: Uint8Array, ids: string[], stored: ReadonlySet<string>): { rows: Uint8Array; dropped: number } {
+  const seen = new Set<string>();
+  const kept = linesOf(rows).filter((_, i) => {
+    const id = ids[i];
+    if (stored.has(id) || seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return { rows: kept.length === ids.length ? rows : joinLines(kept), dropped: ids.length - kept.length };
 }
 
 /** Two halves of a batch (time bounds and tenants are kept: they only narrow duplicate lookups). */

@@ -45,6 +45,11 @@ export interface SourcesTable {
   token_hint: string;
   created_at: string;
   disabled: Flag;
+  /** Comma-separated CIDR blocks of sender addresses; null when none. */
+  match_cidrs: ColumnType<string | null, string | null | undefined, string | null>;
+  /** TLS client certificate subject CN or SHA-256 fingerprint; null when none. */
+  match_cert: ColumnType<string | null, string | null | undefined, string | null>;
+  rate_limit_eps: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface UsersTable {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
+import { MamoriError } from '../../core/errors.js';
 import { narrowScope, type TenantScope } from '../../core/scope.js';
+import { parseCidr } from '../query/ip.js';
 import { translateViolations } from './db-errors.js';
 import { visibleTenants } from './scope-filter.js';
 import type { SourcesTable, StateSchema } from './schema.js';
@@ -19,6 +21,24 @@ export interface Source {
   tokenHint: string;
   createdAt: string;
   disabled: boolean;
+  /** Sender address blocks (CIDR) that identify this source on shared syslog listeners. */
+  matchCidrs: string[];
+  /** TLS client certificate (subject CN or SHA-256 fingerprint) that identifies this source. */
+  matchCert: string | null;
+  /** Events per second accepted from this source; null is unlimited. */
+  rateLimitEps: number | null;
+}
+
+/** How a source is recognised and limited; what `update` may change besides the parse settings. */
+export interface SourceBindingFields {
+  matchCidrs?: string[];
+  matchCert?: string | null;
+  rateLimitEps?: number | null;
+}
+
+/** A source as collection routes to it: with its token digest, of an enabled tenant. */
+export interface RoutableSource extends Source {
+  tokenHash: string;
 }
 
 /** A source found by its ingest token, with what ingest needs to accept or refuse it. */
@@ -36,6 +56,17 @@ export interface NewSource {
   tokenHash: string;
   /** secretHint() of the ingest token. */
   tokenHint: string;
+  matchCidrs?: string[];
+  matchCert?: string | null;
+  rateLimitEps?: number | null;
+}
+
+export interface SourceChanges extends SourceBindingFields {
+  name?: string;
+  format?: string;
+  charset?: string;
+  timezone?: string | null;
+  disabled?: boolean;
 }
 
 const NAME_MAX = 200;
@@ -43,6 +74,26 @@ const FORMAT_MAX = 64;
 const CHARSET_MAX = 64;
 const TIMEZONE_MAX = 64;
 const HINT_MAX = 16;
+const CERT_MAX = 256;
+const CIDRS_MAX = 64;
+const MAX_RATE = 10_000_000;
+
+function cidrList(value: string[] | undefined): string | null {
+  if (value === undefined || value.length === 0) return null;
+  if (value.length > CIDRS_MAX) throw new MamoriError('MAMORI_E_INVALID', `match cidrs: at most ${CIDRS_MAX} blocks`, { field: 'match cidrs' });
+  for (const block of value) {
+    if (!parseCidr(block)) throw new MamoriError('MAMORI_E_INVALID', `match cidrs: "${String(block).slice(0, 60)}" is not a CIDR block such as 192.0.2.0/24`, { field: 'match cidrs' });
+  }
+  return value.join(',');
+}
+
+function rateLimit(value: number | null | undefined): number | null {
+  if (value === undefined || value === null) return null;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_RATE) {
+    throw new MamoriError('MAMORI_E_INVALID', `rate limit must be a whole number of events per second from 1 to ${MAX_RATE}`, { field: 'rate limit' });
+  }
+  return value;
+}
 
 export class SourceRepository {
   constructor(
@@ -62,6 +113,9 @@ export class SourceRepository {
       token_hint: text('token hint', input.tokenHint, HINT_MAX),
       created_at: isoTime('created at', this.clock()),
       disabled: 0,
+      match_cidrs: cidrList(input.matchCidrs),
+      match_cert: optionalText('match cert', input.matchCert, CERT_MAX),
+      rate_limit_eps: rateLimit(input.rateLimitEps),
     };
     await translateViolations(() => this.db.insertInto('sources').values(row).execute(), {
       conflict: 'a source with this ingest token already exists',
@@ -97,8 +151,50 @@ export class SourceRepository {
     return rows.map(toSource);
   }
 
+  /** Changes a source the scope sees; undefined when it sees none with this id. */
+  async update(scope: TenantScope, id: string, changes: SourceChanges): Promise<Source | undefined> {
+    const tenants = visibleTenants(scope);
+    if (tenants?.length === 0) return undefined;
+    const set: Partial<Selectable<SourcesTable>> = {};
+    if (changes.name !== undefined) set.name = text('source name', changes.name, NAME_MAX);
+    if (changes.format !== undefined) set.format = text('format', changes.format, FORMAT_MAX);
+    if (changes.charset !== undefined) set.charset = text('charset', changes.charset, CHARSET_MAX);
+    if (changes.timezone !== undefined) set.timezone = optionalText('timezone', changes.timezone, TIMEZONE_MAX);
+    if (changes.disabled !== undefined) set.disabled = changes.disabled ? 1 : 0;
+    if (changes.matchCidrs !== undefined) set.match_cidrs = cidrList(changes.matchCidrs);
+    if (changes.matchCert !== undefined) set.match_cert = optionalText('match cert', changes.matchCert, CERT_MAX);
+    if (changes.rateLimitEps !== undefined) set.rate_limit_eps = rateLimit(changes.rateLimitEps);
+    if (Object.keys(set).length > 0) {
+      await this.db
+        .updateTable('sources')
+        .set(set)
+        .where('id', '=', key('source id', id))
+        .$if(tenants !== null, (q) => q.where('tenant_id', 'in', tenants!))
+        .execute();
+    }
+    return this.get(scope, id);
+  }
+
   /**
-   * The one unscoped lookup: ingest authenticates a sender by its token
+   * Every enabled source of an enabled tenant, for collection to route
+   * received data by sender address, client certificate or token. Unscoped
+   * like `findByTokenHash`, for the same reason: what a sender presents is
+   * what establishes its tenant.
+   */
+  async listRoutable(): Promise<RoutableSource[]> {
+    const rows = await this.db
+      .selectFrom('sources')
+      .innerJoin('tenants', 'tenants.id', 'sources.tenant_id')
+      .selectAll('sources')
+      .where('sources.disabled', '=', 0)
+      .where('tenants.disabled', '=', 0)
+      .orderBy('sources.id')
+      .execute();
+    return rows.map((row) => ({ ...toSource(row), tokenHash: row.token_hash }));
+  }
+
+  /**
+   * Unscoped: ingest authenticates a sender by its token
    * before anyone knows which tenant it belongs to, and the token (a secret
    * only that source holds) is what establishes the tenant.
    */
@@ -125,5 +221,8 @@ function toSource(row: Selectable<SourcesTable>): Source {
     tokenHint: row.token_hint,
     createdAt: row.created_at,
     disabled: row.disabled === 1,
+    matchCidrs: row.match_cidrs ? row.match_cidrs.split(',') : [],
+    matchCert: row.match_cert,
+    rateLimitEps: row.rate_limit_eps,
   };
 }

@@ -183,6 +183,39 @@ export function stateStoreContract(
         await store.tenants.update(ALL_TENANTS, 'tenant-a', { disabled: true });
         expect((await store.sources.findByTokenHash(secretDigest('ingest-a-secret')))?.tenantDisabled).toBe(true);
       });
+
+      it('keeps binding rules and rate limits, updates them within the scope only', async () => {
+        const { sourceA, sourceB } = await seed();
+        expect(sourceA).toMatchObject({ matchCidrs: [], matchCert: null, rateLimitEps: null });
+        const bound = await store.sources.create({
+          tenantId: 'tenant-a',
+          name: 'fw-tls',
+          format: 'fortigate',
+          matchCidrs: ['192.0.2.0/24', '2001:db8::/32'],
+          matchCert: 'fw01.customer-a.example',
+          rateLimitEps: 5000,
+          ...digestOf('bound'),
+        });
+        expect(bound).toMatchObject({ matchCidrs: ['192.0.2.0/24', '2001:db8::/32'], matchCert: 'fw01.customer-a.example', rateLimitEps: 5000 });
+        expect(await store.sources.update(A, sourceB.id, { rateLimitEps: 1 })).toBeUndefined();
+        expect((await store.sources.get(ALL_TENANTS, sourceB.id))?.rateLimitEps).toBeNull();
+        const changed = await store.sources.update(A, bound.id, { matchCidrs: [], rateLimitEps: null, format: 'cef', disabled: true });
+        expect(changed).toMatchObject({ matchCidrs: [], rateLimitEps: null, format: 'cef', disabled: true, matchCert: 'fw01.customer-a.example' });
+        await expectCode(store.sources.update(A, sourceA.id, { matchCidrs: ['10.0.0.0/33'] }), 'MAMORI_E_INVALID', /CIDR/);
+        await expectCode(store.sources.update(A, sourceA.id, { matchCidrs: [INJECTION] }), 'MAMORI_E_INVALID');
+        await expectCode(store.sources.update(A, sourceA.id, { rateLimitEps: 0 }), 'MAMORI_E_INVALID', /rate limit/);
+      });
+
+      it('lists the routable sources: enabled sources of enabled tenants, with their token digests', async () => {
+        const { sourceA, sourceB } = await seed();
+        let routable = await store.sources.listRoutable();
+        expect(routable.map((s) => s.id).sort()).toEqual([sourceA.id, sourceB.id].sort());
+        expect(routable.find((s) => s.id === sourceA.id)?.tokenHash).toBe(secretDigest('ingest-a-secret'));
+        await store.tenants.update(ALL_TENANTS, 'tenant-b', { disabled: true });
+        await store.sources.update(ALL_TENANTS, sourceA.id, { disabled: true });
+        routable = await store.sources.listRoutable();
+        expect(routable).toEqual([]);
+      });
     });
 
     describe('users', () => {

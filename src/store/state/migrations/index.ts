@@ -3,13 +3,17 @@ import { MamoriError } from '../../../core/errors.js';
 import { withCause } from '../db-errors.js';
 import type { StateDialect } from '../schema.js';
 import { initial } from './0001_initial.js';
+import { sourceBinding } from './0002_source_binding.js';
 import type { StateMigration } from './migration.js';
 
 /**
  * Every migration, in order. Listed in code rather than discovered on disk so
  * that the compiled build and bundles find them. Append only.
  */
-const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StateMigration]> = [['0001_initial', initial]];
+const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StateMigration]> = [
+  ['0001_initial', initial],
+  ['0002_source_binding', sourceBinding],
+];
 
 class InCodeProvider implements MigrationProvider {
   constructor(private readonly dialect: StateDialect) {}
