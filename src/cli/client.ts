@@ -48,6 +48,10 @@ export class ApiClient {
     return this.request<T>('POST', route, JSON.stringify(body), { 'content-type': 'application/json' });
   }
 
+  async patch<T>(route: string, body: unknown): Promise<T> {
+    return this.request<T>('PATCH', route, JSON.stringify(body), { 'content-type': 'application/json' });
+  }
+
   async request<T>(method: string, route: string, body?: string | Buffer, headers: Record<string, string> = {}): Promise<T> {
     const h: Record<string, string> = { ...headers };
     if (this.token) h.authorization = `Bearer ${this.token}`;
