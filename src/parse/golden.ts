@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -6,7 +6,9 @@ import { join } from 'node:path';
  * <case>.expected.json (the fields the parser sets, or {"error": "<part of
  * the ParseError message>"} for a line it must reject).
  */
-const FIXTURES = join(import.meta.dirname, 'fixtures');
+// Next to this file in the sources; from the built dist/parse/ (bench), in the sources beside dist.
+const BESIDE = join(import.meta.dirname, 'fixtures');
+const FIXTURES = existsSync(BESIDE) ? BESIDE : join(import.meta.dirname, '..', '..', 'src', 'parse', 'fixtures');
 export const GOLDEN_CONTEXT = { received: Date.UTC(2024, 4, 1, 12, 0, 0), timezone: 'UTC' };
 
 export interface GoldenCase {
