@@ -109,8 +109,14 @@ function unescapeValue(s: string): string {
   return out + s.slice(chunk);
 }
 
+/** Characters an extension key is made of (letters, digits, `_`, `.`, `-`), by char code below 128. */
+const KEY_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  KEY_CHAR[c] = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45 ? 1 : 0;
+}
+
 function isKeyChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 46 || c === 45;
+  return c < 128 && KEY_CHAR[c] === 1;
 }
 
 /**
@@ -155,9 +161,13 @@ function severity(text: string): number | undefined {
   return parseUint(text, 10) ?? TEXT_SEVERITY.get(text.toLowerCase());
 }
 
+/** A syslog header in front of `CEF:` is never longer than this. */
+const CEF_SEARCH_LIMIT = 512;
+
 export const cef: Parser = {
   name: 'cef',
   description: 'ArcSight Common Event Format (CEF), with or without a syslog header',
+  sniff: (line) => findCef(line, CEF_SEARCH_LIMIT) >= 0,
   parse(line: string, ctx: ParseContext): MamoriEvent {
     const at = findCef(line);
     if (at < 0) throw new ParseError('no "CEF:" header');

@@ -77,22 +77,22 @@ function macOf(value: string): string | undefined {
 }
 
 /**
- * The converted value for `mapping`, and the field it goes to (a hash picks
- * its algorithm's field by length); undefined when the text does not fit.
+ * Sets `mapping.field` (a hash picks its algorithm's field by length) to the
+ * converted value; false when the text does not fit. Writes directly instead
+ * of returning a pair: this runs for nearly every key of every line.
  */
-function convert(mapping: FieldMapping, value: string, ctx: ParseContext): [string, string | number] | undefined {
+function setConverted(event: MamoriEvent, mapping: FieldMapping, value: string, ctx: ParseContext): boolean {
   let mapped: string | number | undefined;
-  let field = mapping.field;
   switch (mapping.kind) {
     case 'string':
-      mapped = value;
-      break;
+      event[mapping.field] = value;
+      return true;
     case 'lower':
-      mapped = value.toLowerCase();
-      break;
+      event[mapping.field] = value.toLowerCase();
+      return true;
     case 'transport':
-      mapped = transportName(value);
-      break;
+      event[mapping.field] = transportName(value);
+      return true;
     case 'ip':
       mapped = isIp(value) ? value : undefined;
       break;
@@ -112,9 +112,9 @@ function convert(mapping: FieldMapping, value: string, ctx: ParseContext): [stri
       break;
     case 'hash': {
       const algorithm = HASH_BY_LENGTH.get(value.length);
-      if (algorithm) field = `${field}.${algorithm}`;
-      mapped = algorithm ? value.toLowerCase() : undefined;
-      break;
+      if (algorithm === undefined) return false;
+      event[`${mapping.field}.${algorithm}`] = value.toLowerCase();
+      return true;
     }
     case 'direction': {
       const v = value.toLowerCase();
@@ -125,7 +125,9 @@ function convert(mapping: FieldMapping, value: string, ctx: ParseContext): [stri
       mapped = macOf(value);
       break;
   }
-  return mapped === undefined ? undefined : [field, mapped];
+  if (mapped === undefined) return false;
+  event[mapping.field] = mapped;
+  return true;
 }
 
 /**
@@ -136,7 +138,5 @@ function convert(mapping: FieldMapping, value: string, ctx: ParseContext): [stri
 export function setMapped(event: MamoriEvent, table: FieldTable, unmappedPrefix: string, key: string, value: string, ctx: ParseContext): void {
   if (value.length === 0) return;
   const mapping = table.get(key);
-  const converted = mapping === undefined ? undefined : convert(mapping, value, ctx);
-  if (converted !== undefined) event[converted[0]] = converted[1];
-  else event[unmappedPrefix + key] = value;
+  if (mapping === undefined || !setConverted(event, mapping, value, ctx)) event[unmappedPrefix + key] = value;
 }
