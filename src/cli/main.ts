@@ -3,6 +3,7 @@ import { MamoriError } from '../core/errors.js';
 import { VERSION } from '../server/version.js';
 import { ApiError } from './client.js';
 import { registerAdminCommands } from './commands/admin.js';
+import { registerAgentCommand } from './commands/agent.js';
 import { registerBenchCommand } from './commands/bench.js';
 import { registerIngestCommand } from './commands/ingest-file.js';
 import { registerInitCommand } from './commands/init.js';
@@ -30,6 +31,7 @@ registerSearchCommand(program, withClientOptions);
 registerAdminCommands(program, withClientOptions);
 registerLoginCommand(program, withClientOptions);
 registerBenchCommand(program);
+registerAgentCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ApiError || err instanceof MamoriError) {

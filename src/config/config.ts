@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { MamoriError } from '../core/errors.js';
 import { CONFIG_SCHEMA } from './schema.js';
@@ -93,15 +93,7 @@ export function resolveConfig(raw: unknown, overrides: ConfigOverrides = {}, env
     throw new MamoriError('MAMORI_E_CONFIG', `${file}: the top level must be a mapping of keys to values`);
   }
   if (!validate(doc)) {
-    const messages = (validate.errors ?? []).map((e) => {
-      const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : '(top level)';
-      if (e.keyword === 'additionalProperties') {
-        return `${where === '(top level)' ? '' : where + '.'}${String(e.params.additionalProperty)}: unknown key`;
-      }
-      if (e.keyword === 'enum') return `${where}: must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
-      return `${where}: ${e.message}`;
-    });
-    throw new MamoriError('MAMORI_E_CONFIG', `${file}: ${messages.join('; ')}`);
+    throw new MamoriError('MAMORI_E_CONFIG', `${file}: ${describeSchemaErrors(validate.errors ?? [])}`);
   }
   const config = doc as unknown as MamoriConfig;
   if (env.MAMORI_DATA_DIR) config.data_dir = env.MAMORI_DATA_DIR;
@@ -170,4 +162,21 @@ export function serverUrlOf(config: MamoriConfig): string {
   if (config.server_url) return config.server_url.replace(/\/+$/, '');
   const host = config.bind === '0.0.0.0' || config.bind === '::' ? '127.0.0.1' : config.bind;
   return `${config.http_tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${config.http_port}`;
+}
+
+/** Schema validation errors as one line naming each key and what is wrong with it. */
+export function describeSchemaErrors(errors: ErrorObject[]): string {
+  const seen = new Set<string>();
+  for (const e of errors) {
+    // if/then branches report "must match then schema" next to the real reason.
+    if (e.keyword === 'if') continue;
+    const where = e.instancePath ? e.instancePath.slice(1).replaceAll('/', '.') : '';
+    let message: string;
+    if (e.keyword === 'additionalProperties') message = `${where ? where + '.' : ''}${String(e.params.additionalProperty)}: unknown key`;
+    else if (e.keyword === 'required') message = `${where ? where + '.' : ''}${String(e.params.missingProperty)}: required`;
+    else if (e.keyword === 'enum') message = `${where}: must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
+    else message = `${where || '(top level)'}: ${e.message}`;
+    seen.add(message);
+  }
+  return [...seen].join('; ');
 }

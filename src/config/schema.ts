@@ -72,7 +72,7 @@ export const CONFIG_SCHEMA = {
           type: 'array',
           items: LISTENER_SCHEMA,
           default: [{ name: 'syslog', protocols: ['udp', 'tcp'], port: 5514, tenant: 'demo', format: 'auto' }],
-          description: 'Plain syslog listeners, each bound to one tenant and one format.',
+          description: 'Syslog listeners (UDP, TCP, TLS); each binds what it receives to its tenant, or per sender to a source (bind_by). See docs/collection.md.',
         },
       },
     },

@@ -22,7 +22,13 @@ function emit(properties: Record<string, SchemaNode>, depth: number, lines: stri
   const pad = '  '.repeat(depth);
   for (const [key, node] of Object.entries(properties)) {
     if (node.description) lines.push(`${pad}# ${node.description}`);
-    if (node.type === 'object' && node.properties) {
+    if (node.type === 'object' && node.properties && node.default === undefined) {
+      // An optional section (http_tls): shown commented out, since its required keys have no default.
+      const section: string[] = [];
+      emit(node.properties, depth + 1, section);
+      lines.push(`${pad}# ${key}:`);
+      for (const l of section) lines.push(l.trimStart().startsWith('#') ? l : `${pad}# ${l.slice(pad.length)}`);
+    } else if (node.type === 'object' && node.properties) {
       lines.push(`${pad}${key}:`);
       emit(node.properties, depth + 1, lines);
     } else if (node.default === undefined) {

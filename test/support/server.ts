@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,10 @@ export interface TestServer {
   output(): string;
   /** SIGKILL, then start again on the same data directory and ports. */
   crashAndRestart(): Promise<void>;
+  /** Stops the process (SIGTERM: clean; SIGKILL: crash) and keeps the data directory, for `start()`. */
+  halt(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Starts again after `halt()`, on the same data directory and ports. */
+  start(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -34,11 +39,19 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** For a server configured with `http_tls`: the PEM material its readiness probe trusts and presents. */
+export interface ProbeTls {
+  ca: string;
+  cert?: string;
+  key?: string;
+}
+
 /**
  * Starts the real `mamori serve` from the built package (dist/) in its own
- * process, on loopback ports and a fresh data directory.
+ * process, on loopback ports and a fresh data directory. With `tls`, the
+ * server is expected to serve HTTPS (`http_tls` in `extraConfig`).
  */
-export async function startServer(extraConfig = ''): Promise<TestServer> {
+export async function startServer(extraConfig = '', tls?: ProbeTls): Promise<TestServer> {
   if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'mamori-e2e-'));
   const httpPort = await freePort();
@@ -60,8 +73,8 @@ export async function startServer(extraConfig = ''): Promise<TestServer> {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`mamori serve exited with ${child.exitCode}:\n${out}`);
       try {
-        const r = await fetch(`http://127.0.0.1:${httpPort}/api/v1/health`);
-        if (r.ok && out.includes('Press Ctrl+C')) return;
+        const ok = tls ? (await httpsStatus(`https://127.0.0.1:${httpPort}/api/v1/health`, tls)) === 200 : (await fetch(`http://127.0.0.1:${httpPort}/api/v1/health`)).ok;
+        if (ok && out.includes('Press Ctrl+C')) return;
       } catch {
         // not listening yet
       }
@@ -73,7 +86,7 @@ export async function startServer(extraConfig = ''): Promise<TestServer> {
   await launch();
   const grab = (re: RegExp) => re.exec(out)?.[1] ?? '';
   const server: TestServer = {
-    url: `http://127.0.0.1:${httpPort}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${httpPort}`,
     syslogPort,
     dataDir,
     adminToken: readFileSync(path.join(dataDir, 'data', 'admin.token'), 'utf8').trim(),
@@ -83,6 +96,17 @@ export async function startServer(extraConfig = ''): Promise<TestServer> {
     async crashAndRestart() {
       child.kill('SIGKILL');
       await new Promise((r) => child.once('exit', r));
+      await launch();
+    },
+    async halt(signal = 'SIGTERM') {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill(signal);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      await exited;
+      clearTimeout(timer);
+    },
+    async start() {
       await launch();
     },
     async stop() {
@@ -97,6 +121,18 @@ export async function startServer(extraConfig = ''): Promise<TestServer> {
     },
   };
   return server;
+}
+
+/** GETs an HTTPS URL trusting `tls.ca` (and presenting a client certificate when given); resolves with the status, 0 when unreachable. */
+export function httpsStatus(url: string, tls: ProbeTls): Promise<number> {
+  return new Promise((resolve) => {
+    const req = https.get(url, { ca: tls.ca, cert: tls.cert, key: tls.key, timeout: 5_000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
 }
 
 /** Calls the API with a bearer token; returns status and parsed JSON. */

@@ -47,7 +47,8 @@ export async function lockDir(folder: string): Promise<() => Promise<void>> {
   };
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (one owned by another user counts). */
+export function isAlive(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
