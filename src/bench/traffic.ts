@@ -10,7 +10,7 @@
 export type TrafficKind = 'firewall' | 'ids' | 'proxy' | 'dns' | 'mail' | 'windows';
 
 /** The parser `auto` must pick for a generated line (the unit tests check it does). */
-export type TrafficFormat = 'cef' | 'rfc5424' | 'rfc3164';
+export type TrafficFormat = 'cef' | 'rfc5424' | 'rfc3164' | 'postfix';
 
 export const TRAFFIC_KINDS: readonly TrafficKind[] = ['firewall', 'ids', 'proxy', 'dns', 'mail', 'windows'];
 
@@ -224,16 +224,16 @@ function mailLine(c: Ctx): Generated {
   const from = `${rnd.pick(USERS)}@${rnd.pick(DOMAINS)}`;
   switch (rnd.int(0, 3)) {
     case 0:
-      return gen('rfc3164', `${head} postfix/smtpd[${pid}]: connect from unknown[${externalIp(c)}]`);
+      return gen('postfix', `${head} postfix/smtpd[${pid}]: connect from unknown[${externalIp(c)}]`);
     case 1:
-      return gen('rfc3164', `${head} postfix/qmgr[${pid}]: ${queueId}: from=<${from}>, size=${rnd.int(800, 9_000_000)}, nrcpt=${rnd.int(1, 5)} (queue active)`);
+      return gen('postfix', `${head} postfix/qmgr[${pid}]: ${queueId}: from=<${from}>, size=${rnd.int(800, 9_000_000)}, nrcpt=${rnd.int(1, 5)} (queue active)`);
     case 2:
-      return gen('rfc3164',
+      return gen('postfix',
         `${head} postfix/smtp[${pid}]: ${queueId}: to=<${rnd.pick(USERS)}@${rnd.pick(DOMAINS)}>, relay=mx.${rnd.pick(DOMAINS)}[${externalIp(c)}]:25, ` +
         `delay=${(rnd.next() * 3).toFixed(2)}, delays=0.1/0/0.2/0.2, dsn=2.0.0, status=sent (250 2.0.0 OK ${queueId})`
       );
     default:
-      return gen('rfc3164', `${head} postfix/smtpd[${pid}]: NOQUEUE: reject: RCPT from unknown[${externalIp(c)}]: 554 5.7.1 <${from}>: Relay access denied; proto=ESMTP helo=<mail.example.biz>`);
+      return gen('postfix', `${head} postfix/smtpd[${pid}]: NOQUEUE: reject: RCPT from unknown[${externalIp(c)}]: 554 5.7.1 <${from}>: Relay access denied; proto=ESMTP helo=<mail.example.biz>`);
   }
 }
 

@@ -1,14 +1,10 @@
 import type { MamoriEvent } from '../core/event.js';
-import { cef, findCef } from './cef.js';
 import { json } from './json.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
 import { rfc3164 } from './rfc3164.js';
 import { rfc5424 } from './rfc5424.js';
 import { readPri } from './syslog.js';
 import { isoFromMs } from './time.js';
-
-/** A syslog header in front of `CEF:` is never longer than this. */
-const CEF_SEARCH_LIMIT = 512;
 
 /** `<PRI>` followed by a 1-3 digit VERSION and a space: RFC 5424. */
 function isRfc5424(line: string): boolean {
@@ -24,7 +20,7 @@ function isRfc5424(line: string): boolean {
   return line.charCodeAt(i) === 32;
 }
 
-function isJson(line: string): boolean {
+function startsWithBrace(line: string): boolean {
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
     if (c === 123) return true;
@@ -33,37 +29,53 @@ function isJson(line: string): boolean {
   return false;
 }
 
-/** The parser a line's first bytes point to. */
-export function detect(line: string): Parser {
-  if (findCef(line, CEF_SEARCH_LIMIT) >= 0) return cef;
+/** What a line falls back to when no vendor format claims it: the generic syslog and JSON parsers. */
+function generic(line: string, isJson: boolean): Parser {
+  if (isJson) return json;
   if (isRfc5424(line)) return rfc5424;
-  if (isJson(line)) return json;
   return rfc3164;
 }
 
-export const auto: Parser = {
-  name: 'auto',
-  description: 'Detects CEF, RFC 5424, RFC 3164 or JSON per line; event.module names the format it chose',
-  parse(line: string, ctx: ParseContext): MamoriEvent {
-    const chosen = detect(line);
-    try {
-      return chosen.parse(line, ctx);
-    } catch (err) {
-      if (!(err instanceof ParseError)) throw err;
-    }
-    if (chosen !== rfc3164) {
-      try {
-        return rfc3164.parse(line, ctx);
-      } catch (err) {
-        if (!(err instanceof ParseError)) throw err;
+function tryParse(parser: Parser, line: string, ctx: ParseContext): MamoriEvent | undefined {
+  try {
+    return parser.parse(line, ctx);
+  } catch (err) {
+    if (!(err instanceof ParseError)) throw err;
+    return undefined;
+  }
+}
+
+/**
+ * The `auto` parser over `candidates`, the registered parsers that can
+ * sniff their format, most specific first. Per line: the first candidate
+ * whose sniffer claims it parses it (JSON lines are only offered to
+ * candidates whose format is JSON, `jsonCandidates`); when none claims it
+ * or the claimant rejects it, the generic RFC 5424 / JSON / RFC 3164
+ * parsers take it, and failing those the line is kept as a raw message.
+ * `event.module` / `event.dataset` say which format was chosen.
+ */
+export function makeAuto(textCandidates: readonly Parser[], jsonCandidates: readonly Parser[]): Parser {
+  return {
+    name: 'auto',
+    description: 'Detects the format per line (vendor formats by their signature, else RFC 5424, RFC 3164 or JSON); event.module names the format it chose',
+    parse(line: string, ctx: ParseContext): MamoriEvent {
+      const isJson = startsWithBrace(line);
+      for (const candidate of isJson ? jsonCandidates : textCandidates) {
+        if (!candidate.sniff!(line)) continue;
+        const event = tryParse(candidate, line, ctx);
+        if (event) return event;
+        break;
       }
-    }
-    return {
-      '@timestamp': isoFromMs(ctx.received),
-      'event.kind': 'event',
-      'event.module': 'auto',
-      'event.dataset': 'raw',
-      message: line,
-    };
-  },
-};
+      const fallback = generic(line, isJson);
+      const event = tryParse(fallback, line, ctx) ?? (fallback !== rfc3164 ? tryParse(rfc3164, line, ctx) : undefined);
+      if (event) return event;
+      return {
+        '@timestamp': isoFromMs(ctx.received),
+        'event.kind': 'event',
+        'event.module': 'auto',
+        'event.dataset': 'raw',
+        message: line,
+      };
+    },
+  };
+}

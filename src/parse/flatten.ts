@@ -20,6 +20,34 @@ export interface FlattenState {
 
 type JsonObject = { [key: string]: unknown };
 
+/**
+ * Dotted field names by prefix and key. Logs repeat the same few hundred
+ * names; reusing one string per name spares the concatenation and, above
+ * all, V8 hashing and internalising a new key string on every property
+ * store. Bounded, so documents with random keys cannot grow it.
+ */
+const FIELD_CACHE_LIMIT = 50_000;
+const fieldNames = new Map<string, Map<string, string>>();
+let cachedFields = 0;
+
+export function fieldName(prefix: string, key: string): string {
+  let byKey = fieldNames.get(prefix);
+  if (byKey === undefined) {
+    if (cachedFields >= FIELD_CACHE_LIMIT) return prefix + key;
+    byKey = new Map();
+    fieldNames.set(prefix, byKey);
+  }
+  let field = byKey.get(key);
+  if (field === undefined) {
+    field = prefix + key;
+    if (cachedFields < FIELD_CACHE_LIMIT) {
+      byKey.set(key, field);
+      cachedFields++;
+    }
+  }
+  return field;
+}
+
 function isObject(v: unknown): v is JsonObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -38,9 +66,9 @@ export function flattenInto(
 ): void {
   for (const key in obj) {
     const value = obj[key];
-    const field = prefix + key;
+    const field = fieldName(prefix, key);
     if (isObject(value) && depth < MAX_FLAT_DEPTH) {
-      flattenInto(out, value, field + '.', state, accept, depth + 1);
+      flattenInto(out, value, fieldName(field, '.'), state, accept, depth + 1);
       continue;
     }
     if (field === '__proto__' || (accept && !accept(field))) continue;

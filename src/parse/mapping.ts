@@ -6,6 +6,7 @@
  * prefix instead, so nothing is lost and typed columns stay clean.
  */
 import type { MamoriEvent } from '../core/event.js';
+import { fieldName } from './flatten.js';
 import { isIp, parsePort } from './net.js';
 import type { ParseContext } from './parser.js';
 import { parseUint } from './syslog.js';
@@ -138,5 +139,5 @@ function setConverted(event: MamoriEvent, mapping: FieldMapping, value: string, 
 export function setMapped(event: MamoriEvent, table: FieldTable, unmappedPrefix: string, key: string, value: string, ctx: ParseContext): void {
   if (value.length === 0) return;
   const mapping = table.get(key);
-  if (mapping === undefined || !setConverted(event, mapping, value, ctx)) event[unmappedPrefix + key] = value;
+  if (mapping === undefined || !setConverted(event, mapping, value, ctx)) event[fieldName(unmappedPrefix, key)] = value;
 }

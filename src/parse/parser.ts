@@ -19,6 +19,12 @@ export interface Parser {
   readonly name: string;
   readonly description: string;
   parse(line: string, ctx: ParseContext): MamoriEvent;
+  /**
+   * A cheap check (no allocation, a few character comparisons or one
+   * indexOf) that a line carries this format's signature, used by `auto`
+   * to pick a parser. Absent for formats with no signature of their own.
+   */
+  sniff?(line: string): boolean;
 }
 
 export class ParseError extends Error {
