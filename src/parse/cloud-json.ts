@@ -11,7 +11,7 @@
  * keep their spelling, so they match the vendor's API reference.
  */
 import type { EcsValue, MamoriEvent } from '../core/event.js';
-import { DROPPED_FIELDS, flattenInto, jsonText, MAX_FIELDS, MAX_FLAT_DEPTH, type FlattenState } from './flatten.js';
+import { DROPPED_FIELDS, fieldName, flattenInto, jsonText, MAX_FIELDS, MAX_FLAT_DEPTH, type FlattenState } from './flatten.js';
 import { isIp, isIpv4, isIpv6, parsePort } from './net.js';
 import { ParseError } from './parser.js';
 import { isValidMs, parseIso } from './time.js';
@@ -186,11 +186,12 @@ export function flattenSnake(event: MamoriEvent, obj: JsonObject, prefix: string
   for (const key in obj) {
     if (skip !== undefined && skip.has(key)) continue;
     const value = obj[key];
-    const field = prefix + snakeCase(key);
+    // Cached names: a new key string per store costs V8 a hash and a string-table lookup each time.
+    const field = fieldName(prefix, snakeCase(key));
     if (typeof value !== 'object' || value === null) {
       setCounted(event, field, value as EcsValue, state);
     } else if (!Array.isArray(value) && depth < MAX_FLAT_DEPTH) {
-      flattenSnake(event, value as JsonObject, field + '.', state, undefined, depth + 1);
+      flattenSnake(event, value as JsonObject, fieldName(field, '.'), state, undefined, depth + 1);
     } else {
       // Arrays and structures past the depth limit: flatten.ts decides between keeping them and JSON text.
       flattenInto(event, { [field]: value }, '', state, undefined, depth);
@@ -200,14 +201,14 @@ export function flattenSnake(event: MamoriEvent, obj: JsonObject, prefix: string
 
 /** Flattens `value` under `field` keeping the vendor's names (service payloads); scalars and arrays as they are. */
 export function flattenAs(event: MamoriEvent, field: string, value: unknown, state: FlattenState): void {
-  if (isObject(value)) flattenInto(event, value, field + '.', state);
+  if (isObject(value)) flattenInto(event, value, fieldName(field, '.'), state);
   else if (value !== undefined) setCounted(event, field, leaf(value), state);
 }
 
 /** Keeps a member that did not fit its ECS field under `prefix` (snake_case name). */
 export function keepUnmapped(event: MamoriEvent, record: JsonObject, key: string, prefix: string, state: FlattenState): void {
   const value = record[key];
-  if (value !== undefined && value !== null && value !== '') flattenAs(event, prefix + snakeCase(key), value, state);
+  if (value !== undefined && value !== null && value !== '') flattenAs(event, fieldName(prefix, snakeCase(key)), value, state);
 }
 
 /** A string member into its ECS field (and returned); anything else is kept under `prefix`. */

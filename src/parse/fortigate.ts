@@ -7,7 +7,7 @@
 import type { MamoriEvent } from '../core/event.js';
 import { applyDeviceEnvelope, readSyslogEnvelope } from './envelope.js';
 import { readKv } from './kv.js';
-import { fieldTable, outcomeOf, setMapped, type FieldTable } from './mapping.js';
+import { fieldTable, outcomeOf, setConverted, setMapped, type FieldMapping, type FieldTable } from './mapping.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
 import { parseUint } from './syslog.js';
 import { isoFromMs, isValidMs, parseEpochText, parseIso } from './time.js';
@@ -131,45 +131,51 @@ const CONSUMED_KEYS = new Set(['date', 'time', 'tz', 'eventtime', 'action']);
 /** Keys `specialPair` handles itself. */
 const SPECIAL_KEYS = new Set(['user', 'duration', 'service', 'url']);
 
-/** How one key is handled, decided once per key and table rather than per pair. */
-type KeyRoute = { kind: 'vendor'; field: string } | { kind: 'table' } | { kind: 'special' } | { kind: 'consumed' };
+/**
+ * How one key is handled, decided once per key and table rather than per
+ * pair: a FortiGate line has 30-60 pairs, so one map lookup per pair is
+ * most of what mapping costs.
+ */
+type KeyRoute =
+  | { kind: 'vendor'; field: string }
+  | { kind: 'table'; mapping: FieldMapping; field: string }
+  | { kind: 'special' }
+  | { kind: 'consumed' };
 
 /**
- * Routes per table. FortiOS uses a few hundred key names, so the cache
- * stays small; it is cleared when hostile input fills it with junk keys.
+ * Routes per table. FortiOS uses a few hundred key names, so the caches
+ * stay small; one is cleared when hostile input fills it with junk keys.
  */
 const ROUTE_CACHE_LIMIT = 4096;
-const routeCaches = new Map<FieldTable, Map<string, KeyRoute>>();
+const POLICY_ROUTES = new Map<string, KeyRoute>();
+const UTM_ROUTES = new Map<string, KeyRoute>();
 
-function routeOf(table: FieldTable, key: string): KeyRoute {
-  let cache = routeCaches.get(table);
-  if (cache === undefined) {
-    cache = new Map();
-    routeCaches.set(table, cache);
-  }
-  let route = cache.get(key);
+function routeOf(table: FieldTable, routes: Map<string, KeyRoute>, key: string): KeyRoute {
+  let route = routes.get(key);
   if (route === undefined) {
+    const mapping = table.get(key);
     route = CONSUMED_KEYS.has(key)
       ? { kind: 'consumed' }
       : SPECIAL_KEYS.has(key)
         ? { kind: 'special' }
-        : table.has(key)
-          ? { kind: 'table' }
+        : mapping !== undefined
+          ? { kind: 'table', mapping, field: UNMAPPED_PREFIX + key }
           : { kind: 'vendor', field: UNMAPPED_PREFIX + key };
-    if (cache.size >= ROUTE_CACHE_LIMIT) cache.clear();
-    cache.set(key, route);
+    if (routes.size >= ROUTE_CACHE_LIMIT) routes.clear();
+    routes.set(key, route);
   }
   return route;
 }
 
-function mapPair(event: MamoriEvent, table: FieldTable, key: string, value: string, ctx: ParseContext): void {
-  const route = routeOf(table, key);
+function mapPair(event: MamoriEvent, table: FieldTable, routes: Map<string, KeyRoute>, key: string, value: string, ctx: ParseContext): void {
+  const route = routeOf(table, routes, key);
   switch (route.kind) {
     case 'vendor':
       if (value.length > 0) event[route.field] = value;
       return;
     case 'table':
-      setMapped(event, table, UNMAPPED_PREFIX, key, value, ctx);
+      // A value that does not fit its ECS field stays under the vendor prefix.
+      if (value.length > 0 && !setConverted(event, route.mapping, value, ctx)) event[route.field] = value;
       return;
     case 'special':
       specialPair(event, table, key, value, ctx);
@@ -297,8 +303,10 @@ export const fortigate: Parser = {
     event['observer.vendor'] = 'Fortinet';
     event['observer.product'] = 'FortiGate';
     event['observer.type'] = 'firewall';
-    const table = type === 'utm' ? UTM_RULE : POLICY_RULE;
-    for (let i = 0; i < count; i++) mapPair(event, table, keys[i], values[i], ctx);
+    const utm = type === 'utm';
+    const table = utm ? UTM_RULE : POLICY_RULE;
+    const routes = utm ? UTM_ROUTES : POLICY_ROUTES;
+    for (let i = 0; i < count; i++) mapPair(event, table, routes, keys[i], values[i], ctx);
     const action = valueOf('action')?.toLowerCase();
     if (action !== undefined && action.length > 0) event['event.action'] = action;
     else if (subtype !== undefined) event['event.action'] = subtype;

@@ -82,7 +82,7 @@ function macOf(value: string): string | undefined {
  * converted value; false when the text does not fit. Writes directly instead
  * of returning a pair: this runs for nearly every key of every line.
  */
-function setConverted(event: MamoriEvent, mapping: FieldMapping, value: string, ctx: ParseContext): boolean {
+export function setConverted(event: MamoriEvent, mapping: FieldMapping, value: string, ctx: ParseContext): boolean {
   let mapped: string | number | undefined;
   switch (mapping.kind) {
     case 'string':

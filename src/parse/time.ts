@@ -19,7 +19,8 @@ const OFFSET_CACHE_LIMIT = 8192;
  * whole syslog header; log lines come in bursts within the same second, so
  * the "YYYY-MM-DDThh:mm:ss." part is cached per second (direct-mapped).
  */
-const ISO_CACHE_SIZE = 16;
+// Prime, so events a round number of seconds apart do not evict one another.
+const ISO_CACHE_SIZE = 61;
 const isoSeconds = new Float64Array(ISO_CACHE_SIZE).fill(NaN);
 const isoPrefixes: string[] = new Array<string>(ISO_CACHE_SIZE).fill('');
 
@@ -27,7 +28,7 @@ const isoPrefixes: string[] = new Array<string>(ISO_CACHE_SIZE).fill('');
 export function isoFromMs(ms: number): string {
   if (!isValidMs(ms)) return new Date(ms).toISOString();
   const second = Math.floor(ms / 1000);
-  const slot = second & (ISO_CACHE_SIZE - 1);
+  const slot = second % ISO_CACHE_SIZE;
   if (isoSeconds[slot] !== second) {
     isoSeconds[slot] = second;
     isoPrefixes[slot] = new Date(second * 1000).toISOString().slice(0, 20);
