@@ -21,6 +21,8 @@ export interface ProcessedBatch {
   received: Float64Array;
   /** Parse errors per "format\treason-prefix". */
   errors: Record<string, number>;
+  /** Parse errors per "source\tformat" (no reason: sources are many, reasons vary). */
+  sourceErrors: Record<string, number>;
   /** Events per format. */
   parsed: Record<string, number>;
   /** Some record was resent by its sender: its id must be checked against the store. */
@@ -56,6 +58,7 @@ export function processBatch(packed: PackedRecords): ProcessedBatch {
   const tenants = new Set<string>();
   const received = new Float64Array(n);
   const errors: Record<string, number> = {};
+  const sourceErrors: Record<string, number> = {};
   const parsed: Record<string, number> = {};
   let resent = false;
   let minTime = Infinity;
@@ -78,11 +81,13 @@ export function processBatch(packed: PackedRecords): ProcessedBatch {
     if (event['event.kind'] === PIPELINE_ERROR) {
       const key = `${record.format}\t${reasonOf(String(event['error.message'] ?? ''))}`;
       errors[key] = (errors[key] ?? 0) + 1;
+      const bySource = `${record.source}\t${record.format}`;
+      sourceErrors[bySource] = (sourceErrors[bySource] ?? 0) + 1;
     }
   }
   // TextEncoder returns bytes that own their whole ArrayBuffer, so they can be transferred.
   const rows = utf8.encode(lines.join('\n') + '\n');
-  return { rows, ids, tenants: [...tenants], minTime, maxTime, received, errors, parsed, resent };
+  return { rows, ids, tenants: [...tenants], minTime, maxTime, received, errors, sourceErrors, parsed, resent };
 }
 
 /** A low-cardinality reason for counters: the message up to its first detail. */

@@ -21,6 +21,7 @@ export interface ProcessorOptions {
 const stored = counter('mamori_store_events_total', 'Events written to the event store.');
 const duplicatesSkipped = counter('mamori_store_duplicates_total', 'Replayed events already stored, skipped.');
 const parseErrors = counter('mamori_parse_errors_total', 'Lines stored as pipeline_error, by format and reason.', ['format', 'reason']);
+const sourceParseErrors = counter('mamori_parse_errors_by_source_total', 'Lines stored as pipeline_error, by source and format.', ['source', 'format']);
 const parsedEvents = counter('mamori_parse_events_total', 'Lines parsed, by format.', ['format']);
 const storeFailures = counter('mamori_store_insert_failures_total', 'Inserts that failed because the store was unavailable (retried).');
 const rejectedRows = counter('mamori_store_rejected_total', 'Events the store refused, stored instead as pipeline_error events.');
@@ -160,6 +161,10 @@ export class Processor {
       for (const key in b.errors) {
         const [format, reason] = key.split('\t');
         parseErrors.inc({ format, reason }, b.errors[key]);
+      }
+      for (const key in b.sourceErrors) {
+        const [source, format] = key.split('\t');
+        sourceParseErrors.inc({ source, format }, b.sourceErrors[key]);
       }
       for (const format in b.parsed) parsedEvents.inc({ format }, b.parsed[format]);
     }

@@ -243,6 +243,7 @@ describe('metrics', () => {
     expect(r.status).toBe(200);
     expect(r.json).toMatch(/mamori_store_events_total \d+/);
     expect(r.json).toMatch(/mamori_parse_errors_total\{format="rfc5424"/);
+    expect(r.json).toMatch(/mamori_parse_errors_by_source_total\{source="[^"]+",format="rfc5424"\} [1-9]/);
     expect(r.json).toMatch(/mamori_pipeline_latency_seconds_bucket/);
     const anonymous = await fetch(`${server.url}/metrics`);
     expect(anonymous.status).toBe(401);
