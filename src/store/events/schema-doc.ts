@@ -1,4 +1,50 @@
-import { COLUMNS } from './schema.js';
+import { goldenCases } from '../../parse/golden.js';
+import { COLUMN_BY_FIELD, COLUMNS } from './schema.js';
+
+/**
+ * Top-level names of the Elastic Common Schema (and the ECS-style `winlog`,
+ * `zeek`-free ones Elastic's integrations use): fields under these are listed
+ * one by one; anything else is a vendor namespace, listed as `name.*`.
+ */
+const ECS_ROOTS = new Set([
+  '@timestamp', 'agent', 'client', 'cloud', 'destination', 'dns', 'email', 'error', 'event', 'file', 'group', 'host', 'http',
+  'labels', 'log', 'message', 'network', 'observer', 'process', 'registry', 'related', 'rule', 'server', 'service', 'source',
+  'threat', 'tls', 'transaction', 'url', 'user', 'user_agent', 'winlog', 'x509', 'powershell', 'tags', 'trace',
+]);
+
+/** Every field the parsers fill in their golden cases, with the parsers that fill it (vendor namespaces collapsed). */
+function fieldsByParser(): Map<string, Set<string>> {
+  const fields = new Map<string, Set<string>>();
+  // auto only repeats other parsers' fields; json keeps whatever names the document has.
+  for (const c of goldenCases().filter((g) => g.parser !== 'auto')) {
+    for (const field of Object.keys(c.expected)) {
+      if (field === 'error' && Object.keys(c.expected).length === 1) continue;
+      const root = field.split('.')[0];
+      if (c.parser === 'json' && !ECS_ROOTS.has(root)) continue;
+      // Per-element structured data and event data names are open-ended: one line each.
+      const name = !ECS_ROOTS.has(root)
+        ? `${root}.*`
+        : field.startsWith('log.syslog.structured_data.')
+          ? 'log.syslog.structured_data.*'
+          : field.startsWith('winlog.event_data.')
+            ? 'winlog.event_data.*'
+            : field.startsWith('winlog.user_data.')
+              ? 'winlog.user_data.*'
+              : field;
+      let parsers = fields.get(name);
+      if (!parsers) fields.set(name, (parsers = new Set()));
+      parsers.add(c.parser);
+    }
+  }
+  return fields;
+}
+
+function parserTable(): string[] {
+  const fields = fieldsByParser();
+  return [...fields.keys()]
+    .sort((a, b) => (a === '@timestamp' ? -1 : b === '@timestamp' ? 1 : a.localeCompare(b)))
+    .map((f) => `| \`${f}\` | ${COLUMN_BY_FIELD.has(f) ? 'column' : 'attribute'} | ${[...fields.get(f)!].sort().join(', ')} |`);
+}
 
 /**
  * docs/schema.md's table of stored fields, generated from the column
@@ -27,7 +73,16 @@ export function schemaMarkdown(): string {
     '(the parser and the reason) and `event.original`. A line cut because it exceeded the size',
     'limit carries `labels.truncated: "true"` and says so in `error.message`.',
     '',
-    'The fields each parser fills are listed in docs/parsers.md.',
+    '## Every field, by parser',
+    '',
+    'Generated from the golden cases of every parser (src/parse/fixtures): each field a parser fills, and',
+    'which parsers fill it. `ns.*` stands for a vendor namespace (`fortinet.firewall.*`, `zeek.conn.*`, ...),',
+    'whose members docs/parsers.md describes with each parser; `normalise()` adds `event.id`, `tenant.id`,',
+    '`mamori.source`, `event.original`, `event.ingested` and `labels.*` to every event.',
+    '',
+    '| field | stored as | filled by |',
+    '|---|---|---|',
+    ...parserTable(),
     '',
   ].join('\n');
 }
