@@ -2,7 +2,7 @@ import { isAlive } from '../bus/local/dir-lock.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { FileInputStatus } from './file-input.js';
-import type { SendError } from './sender.js';
+import type { SenderStats } from './sender.js';
 import type { SyslogInputStatus } from './syslog-input.js';
 
 /** What a running agent writes to `<data_dir>/status.json` about every second. */
@@ -17,16 +17,7 @@ export interface AgentStatus {
   stopped: boolean;
   inputs: (FileInputStatus | SyslogInputStatus)[];
   outbox: { events: number; bytes: number; maxBytes: number; full: boolean; oldestUnsentAgeMs: number | null };
-  send: {
-    lastSuccess: number | null;
-    sentEvents: number;
-    sentBytes: number;
-    duplicates: number;
-    rejected: number;
-    requests: number;
-    failures: number;
-    currentError: SendError | null;
-    lastErrors: SendError[];
+  send: Omit<SenderStats, 'oldestUnsent'> & {
     /** Bytes per second sent recently, and the cap (0 = none). */
     bandwidthInUse: number;
     bandwidthCap: number;

@@ -10,7 +10,7 @@ import { applyDeviceEnvelope, readSyslogEnvelope } from './envelope.js';
 import { isIp, parsePort } from './net.js';
 import { ParseError, type ParseContext } from './parser.js';
 import { parseUint } from './syslog.js';
-import { isValidMs, localToUtc, readIso, readOffset } from './time.js';
+import { digits2, digits4, isValidMs, localToUtc, readIso, readOffset } from './time.js';
 
 const TAB = 9;
 const SPACE = 32;
@@ -130,18 +130,6 @@ export class FieldReader {
   }
 }
 
-/** Two ASCII digits at `i` as a number, or -1. */
-export function digits2(s: string, i: number): number {
-  const a = s.charCodeAt(i) - 48;
-  const b = s.charCodeAt(i + 1) - 48;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-}
-
-function digits4(s: string, i: number): number {
-  const hi = digits2(s, i);
-  const lo = digits2(s, i + 2);
-  return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;
-}
 
 const MONTHS = new Map<number, number>(
   ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'].map((m, n) => [monthKey(m, 0), n]),

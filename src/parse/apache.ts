@@ -1,9 +1,9 @@
 import type { MamoriEvent } from '../core/event.js';
-import { FieldReader, digits2, monthAt, readClf, readFraction, setClfFields, stripSyslog, wallClockMs } from './access-log.js';
+import { FieldReader, monthAt, readClf, readFraction, setClfFields, stripSyslog, wallClockMs } from './access-log.js';
 import { isIp, parsePort } from './net.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
 import { parseUint } from './syslog.js';
-import { isoFromMs, isValidMs, localToUtc } from './time.js';
+import { digits2, isoFromMs, isValidMs, localToUtc } from './time.js';
 
 const ACCESS_PREFIX = 'apache.access.';
 const BODY_BYTES = ['http.response.body.bytes'];

@@ -1,5 +1,5 @@
 import type { MamoriEvent } from '../core/event.js';
-import { applyDeviceEnvelope, readSyslogEnvelope } from './envelope.js';
+import { payloadEvent } from './envelope.js';
 import { fieldTable, setMapped, type FieldTable } from './mapping.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
 import { parseUint } from './syslog.js';
@@ -171,17 +171,7 @@ export const cef: Parser = {
   parse(line: string, ctx: ParseContext): MamoriEvent {
     const at = findCef(line);
     if (at < 0) throw new ParseError('no "CEF:" header');
-    const event: MamoriEvent = {
-      '@timestamp': undefined,
-      'event.kind': 'event',
-      'event.module': 'cef',
-      'event.dataset': 'cef',
-    };
-    if (at > 0) {
-      // A header we cannot read does not make the CEF payload unreadable.
-      const envelope = readSyslogEnvelope(line.slice(0, at), ctx);
-      if (envelope) applyDeviceEnvelope(event, envelope);
-    }
+    const event = payloadEvent('cef', line, at, ctx);
 
     const header: string[] = [];
     let start = at + 4;

@@ -14,6 +14,7 @@ import type { EcsValue, MamoriEvent } from '../core/event.js';
 import { DROPPED_FIELDS, fieldName, flattenInto, jsonText, MAX_FIELDS, MAX_FLAT_DEPTH, type FlattenState } from './flatten.js';
 import { isIp, isIpv4, isIpv6, parsePort } from './net.js';
 import { ParseError } from './parser.js';
+import { parseJsonLine } from './json-line.js';
 import { isValidMs, parseIso } from './time.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -32,7 +33,6 @@ export function objectOf(v: unknown): JsonObject | undefined {
   return isObject(v) ? v : undefined;
 }
 
-const MAX_ERROR_DETAIL = 200;
 
 /** First character that is not blank or a BOM: only `{` and `[` can open a record. */
 function opensJson(line: string): boolean {
@@ -63,12 +63,7 @@ function onlyRecord(list: unknown[], where: string): JsonObject {
  */
 export function readCloudRecord(line: string, wrappers: readonly string[]): JsonObject {
   if (!opensJson(line)) throw new ParseError('not a JSON object');
-  let doc: unknown;
-  try {
-    doc = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
-  } catch (err) {
-    throw new ParseError(`invalid JSON: ${String((err as Error).message).slice(0, MAX_ERROR_DETAIL)}`);
-  }
+  const doc = parseJsonLine(line);
   if (Array.isArray(doc)) return onlyRecord(doc, 'JSON array');
   if (!isObject(doc)) throw new ParseError('not a JSON object');
   for (const key of wrappers) {

@@ -66,3 +66,18 @@ export function applyDeviceEnvelope(event: MamoriEvent, envelope: SyslogEnvelope
   }
   if (header['host.name'] !== undefined) event['observer.hostname'] = header['host.name'];
 }
+
+/**
+ * The event of a payload format found at `at` in the line (CEF, LEEF):
+ * module and dataset named after it, and time and reporting device from
+ * the syslog header in front of it. A header that cannot be read does not
+ * make the payload unreadable.
+ */
+export function payloadEvent(module: string, line: string, at: number, ctx: ParseContext): MamoriEvent {
+  const event: MamoriEvent = { '@timestamp': undefined, 'event.kind': 'event', 'event.module': module, 'event.dataset': module };
+  if (at > 0) {
+    const envelope = readSyslogEnvelope(line.slice(0, at), ctx);
+    if (envelope) applyDeviceEnvelope(event, envelope);
+  }
+  return event;
+}

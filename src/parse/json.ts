@@ -1,11 +1,11 @@
 import type { MamoriEvent } from '../core/event.js';
 import { DROPPED_FIELDS, flattenInto, type FlattenState } from './flatten.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
+import { readJsonObject } from './json-line.js';
 import { epochToMs, isoFromMs, isValidMs, parseEpochText, parseIso } from './time.js';
 
 /** Where the event time is looked for, first match wins. */
 const TIME_FIELDS = ['@timestamp', 'timestamp', 'time', 'ts'];
-const MAX_ERROR_DETAIL = 200;
 
 /**
  * Fields a document may not set: the pipeline owns them, and letting a
@@ -43,13 +43,7 @@ export const json: Parser = {
   description: 'One JSON object per line; nested objects become dotted ECS field names',
   parse(line: string, ctx: ParseContext): MamoriEvent {
     if (!isObjectStart(line)) throw new ParseError('not a JSON object');
-    let doc: unknown;
-    try {
-      doc = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
-    } catch (err) {
-      throw new ParseError(`invalid JSON: ${(err as Error).message.slice(0, MAX_ERROR_DETAIL)}`);
-    }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ParseError('not a JSON object');
+    const doc = readJsonObject(line);
 
     const event: MamoriEvent = { '@timestamp': undefined };
     const state: FlattenState = { fields: 0, dropped: 0 };

@@ -5,7 +5,7 @@
  * `0x5E`), with or without a syslog header in front.
  */
 import type { MamoriEvent } from '../core/event.js';
-import { applyDeviceEnvelope, readSyslogEnvelope } from './envelope.js';
+import { payloadEvent } from './envelope.js';
 import { parseJavaDate } from './java-date-format.js';
 import { readKv } from './kv.js';
 import { fieldTable, outcomeOf, setMapped, type FieldTable } from './mapping.js';
@@ -111,17 +111,7 @@ export const leef: Parser = {
   parse(line: string, ctx: ParseContext): MamoriEvent {
     const at = findLeef(line);
     if (at < 0) throw new ParseError('no "LEEF:" header');
-    const event: MamoriEvent = {
-      '@timestamp': undefined,
-      'event.kind': 'event',
-      'event.module': 'leef',
-      'event.dataset': 'leef',
-    };
-    if (at > 0) {
-      // A header we cannot read does not make the LEEF payload unreadable.
-      const envelope = readSyslogEnvelope(line.slice(0, at), ctx);
-      if (envelope) applyDeviceEnvelope(event, envelope);
-    }
+    const event = payloadEvent('leef', line, at, ctx);
     const versionEnd = line.indexOf('|', at + 5);
     const version = versionEnd < 0 ? '' : line.slice(at + 5, versionEnd);
     if (version !== '1.0' && version !== '2.0' && version !== '1' && version !== '2') {

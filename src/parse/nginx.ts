@@ -1,7 +1,6 @@
 import type { MamoriEvent } from '../core/event.js';
 import {
   FieldReader,
-  digits2,
   durationNs,
   parseClfTime,
   present,
@@ -17,14 +16,14 @@ import { DROPPED_FIELDS, flattenInto, type FlattenState } from './flatten.js';
 import { fieldTable, setMapped, type FieldTable } from './mapping.js';
 import { isIp } from './net.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
+import { readJsonObject } from './json-line.js';
 import { parseUint } from './syslog.js';
-import { isoFromMs, isValidMs, localToUtc, parseEpochText, parseIso } from './time.js';
+import { digits2, isoFromMs, isValidMs, localToUtc, parseEpochText, parseIso } from './time.js';
 
 const ACCESS_PREFIX = 'nginx.access.';
 const ERROR_PREFIX = 'nginx.error.';
 const BODY_BYTES = ['http.response.body.bytes'];
 const NS_PER_S = 1e9;
-const MAX_ERROR_DETAIL = 200;
 
 function nginxEvent(dataset: string, type: string): MamoriEvent {
   return {
@@ -139,13 +138,7 @@ function setJsonField(event: MamoriEvent, key: string, value: string, ctx: Parse
  * like the json parser). Missing variables are "" or "-" and are dropped.
  */
 function parseJson(event: MamoriEvent, body: string, ctx: ParseContext): MamoriEvent {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(body);
-  } catch (err) {
-    throw new ParseError(`invalid JSON: ${(err as Error).message.slice(0, MAX_ERROR_DETAIL)}`);
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ParseError('not a JSON object');
+  const doc = readJsonObject(body);
   const flat: MamoriEvent = {};
   const state: FlattenState = { fields: 0, dropped: 0 };
   flattenInto(flat, doc as Record<string, unknown>, '', state);

@@ -3,10 +3,10 @@ import { DROPPED_FIELDS, flattenInto, type FlattenState } from './flatten.js';
 import { transportName } from './mapping.js';
 import { isIp } from './net.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
+import { readJsonObject } from './json-line.js';
 import { allOf, mapRecord, setterTable, stringsOf, to, type SetterTable, type ValueSetter } from './record-mapping.js';
 import { isoFromMs, isValidMs, parseIso } from './time.js';
 
-const MAX_ERROR_DETAIL = 200;
 const PREFIX = 'suricata.eve.';
 const VERSION_NOISE = /[\sv]/g;
 const VERSION_NUMBER = /^\d\.\d$/;
@@ -304,13 +304,7 @@ export const suricataEve: Parser = {
   name: 'suricata-eve',
   description: 'Suricata EVE JSON (one event per line): alerts, flows, protocol records, files, stats',
   parse(line: string, ctx: ParseContext): MamoriEvent {
-    let doc: unknown;
-    try {
-      doc = JSON.parse(line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
-    } catch (err) {
-      throw new ParseError(`invalid JSON: ${(err as Error).message.slice(0, MAX_ERROR_DETAIL)}`);
-    }
-    if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ParseError('not a JSON object');
+    const doc = readJsonObject(line);
     const eventType = (doc as { event_type?: unknown }).event_type;
     if (typeof eventType !== 'string') throw new ParseError('not a Suricata EVE record: no event_type');
     if (!isTypeName(eventType)) throw new ParseError(`invalid event_type "${eventType.slice(0, 40)}"`);

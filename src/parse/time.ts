@@ -123,13 +123,14 @@ export function localToUtc(localMs: number, zone: string | undefined): number {
 }
 
 /** Two ASCII digits at `i` as a number, or -1. */
-function digits2(s: string, i: number): number {
+export function digits2(s: string, i: number): number {
   const a = s.charCodeAt(i) - 48;
   const b = s.charCodeAt(i + 1) - 48;
   return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
 }
 
-function digits4(s: string, i: number): number {
+/** Four ASCII digits at `i` as a number, or -1. */
+export function digits4(s: string, i: number): number {
   const hi = digits2(s, i);
   const lo = digits2(s, i + 2);
   return hi < 0 || lo < 0 ? -1 : hi * 100 + lo;

@@ -8,13 +8,13 @@
  */
 import type { MamoriEvent } from '../core/event.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
+import { readJsonObject } from './json-line.js';
 import { isoFromMs, isValidMs } from './time.js';
 import { mapEcs, type WinSource } from './windows-ecs.js';
 import { jsonShape, readEvtxDump, readNxlog, readWinlogbeat } from './windows-json.js';
 import { DataWriter, type WinHeader } from './windows-record.js';
 import { parseXml, readEvtxXml } from './windows-xml.js';
 
-const MAX_ERROR_DETAIL = 200;
 
 /** `event.dataset` suffix and ECS rule set by channel (lower case). */
 const SOURCE_BY_CHANNEL = new Map<string, WinSource>([
@@ -86,14 +86,7 @@ function applyHeader(event: MamoriEvent, header: WinHeader, data: DataWriter, ct
 }
 
 function readJson(line: string, event: MamoriEvent, data: DataWriter, ctx: ParseContext): WinHeader {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(line);
-  } catch (err) {
-    throw new ParseError(`invalid JSON: ${(err as Error).message.slice(0, MAX_ERROR_DETAIL)}`);
-  }
-  // The line starts with `{`, so what parsed is an object.
-  const object = doc as Record<string, unknown>;
+  const object = readJsonObject(line);
   switch (jsonShape(object)) {
     case 'evtx':
       return readEvtxDump(object, data);

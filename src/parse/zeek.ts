@@ -1,12 +1,12 @@
 import type { MamoriEvent } from '../core/event.js';
 import { DROPPED_FIELDS, flattenInto, MAX_FIELDS, type FlattenState } from './flatten.js';
 import { ParseError, type ParseContext, type Parser } from './parser.js';
+import { readJsonObject } from './json-line.js';
 import { mapRecord } from './record-mapping.js';
 import { isoFromMs } from './time.js';
 import { COMMON_FIELDS, LOGS, OTHER_LOG } from './zeek-logs.js';
 import { looksLikeTsvRow, readTsvRow } from './zeek-tsv.js';
 
-const MAX_ERROR_DETAIL = 200;
 const MAX_PATH = 64;
 
 /** Log names as Zeek writes them (`conn`, `dns`, `notice_alarm`, `conn_red`): they become field names. */
@@ -76,13 +76,7 @@ function isFlatArray(value: object): boolean {
 }
 
 function readJson(line: string): MamoriEvent {
-  let doc: unknown;
-  try {
-    doc = JSON.parse(line);
-  } catch (err) {
-    throw new ParseError(`invalid JSON: ${(err as Error).message.slice(0, MAX_ERROR_DETAIL)}`);
-  }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new ParseError('not a JSON object');
+  const doc = readJsonObject(line);
   if (isFlat(doc as Record<string, unknown>)) return doc as MamoriEvent;
   // Zeek writes `id.orig_h` flat; shippers that nest it (`{"id":{"orig_h":..}}`) flatten to the same names.
   const record: MamoriEvent = {};
