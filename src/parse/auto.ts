@@ -29,6 +29,13 @@ function startsWithBrace(line: string): boolean {
   return false;
 }
 
+/**
+ * Text signatures sit in a line's first few hundred characters (header,
+ * tag, first fields); sniffing only this much keeps detection cost flat
+ * for long lines, which would otherwise be scanned once per candidate.
+ */
+const SNIFF_WINDOW = 1024;
+
 /** What a line falls back to when no vendor format claims it: the generic syslog and JSON parsers. */
 function generic(line: string, isJson: boolean): Parser {
   if (isJson) return json;
@@ -60,8 +67,10 @@ export function makeAuto(textCandidates: readonly Parser[], jsonCandidates: read
     description: 'Detects the format per line (vendor formats by their signature, else RFC 5424, RFC 3164 or JSON); event.module names the format it chose',
     parse(line: string, ctx: ParseContext): MamoriEvent {
       const isJson = startsWithBrace(line);
+      // JSON members come in any order, so JSON lines are sniffed whole.
+      const head = isJson || line.length <= SNIFF_WINDOW ? line : line.slice(0, SNIFF_WINDOW);
       for (const candidate of isJson ? jsonCandidates : textCandidates) {
-        if (!candidate.sniff!(line)) continue;
+        if (!candidate.sniff!(head)) continue;
         const event = tryParse(candidate, line, ctx);
         if (event) return event;
         break;

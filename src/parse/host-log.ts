@@ -90,13 +90,19 @@ function isBlank(c: number): boolean {
   return c === 32 || c === 9;
 }
 
+/** The last line whose tag was looked for, and where its tag is (-1: none): `auto` asks several host-log sniffers about the same line in a row. */
+let lastLine: string | undefined;
+let lastStart = -1;
+let lastEnd = -1;
+
 /**
- * For `sniff`: finds the program tag of a syslog line without allocating
- * and asks `accept` about it (`line`, start, end of the name without
- * `[pid]`). RFC 3164: the first token that ends in `:` or holds `[`
- * (time, host and ISO stamps never do); RFC 5424: the APP-NAME field.
+ * Where the program tag of a syslog line is, without allocating: RFC 3164,
+ * the first token that ends in `:` or holds `[` (time, host and ISO stamps
+ * never do), up to the `[pid]`; RFC 5424, the APP-NAME field.
  */
-export function sniffTag(line: string, accept: (line: string, start: number, end: number) => boolean): boolean {
+function findTag(line: string): void {
+  lastLine = line;
+  lastStart = -1;
   const limit = Math.min(line.length, SNIFF_LIMIT);
   const pri = readPri(line, 0);
   let i = pri ? pri.end : 0;
@@ -112,16 +118,25 @@ export function sniffTag(line: string, accept: (line: string, start: number, end
       if (bracket < 0 && line.charCodeAt(i) === 91) bracket = i;
       i++;
     }
-    if (i === start) return false;
+    if (i === start) return;
     if (fieldsToSkip > 0) {
       fieldsToSkip--;
       continue;
     }
-    if (fieldsToSkip === 0) return accept(line, start, i);
-    if (bracket > start) return accept(line, start, bracket);
-    if (line.charCodeAt(i - 1) === 58 && i - 1 > start) return accept(line, start, i - 1);
+    const end = fieldsToSkip === 0 ? i : bracket > start ? bracket : line.charCodeAt(i - 1) === 58 && i - 1 > start ? i - 1 : -1;
+    if (end >= 0) {
+      lastStart = start;
+      lastEnd = end;
+      return;
+    }
+    if (fieldsToSkip === 0) return;
   }
-  return false;
+}
+
+/** For `sniff`: asks `accept` about the program tag of a syslog line (`line`, start, end of the name without `[pid]`). */
+export function sniffTag(line: string, accept: (line: string, start: number, end: number) => boolean): boolean {
+  if (line !== lastLine) findTag(line);
+  return lastStart >= 0 && accept(line, lastStart, lastEnd);
 }
 
 /** True when `line[start, end)` equals `word`. */
