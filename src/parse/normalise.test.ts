@@ -80,11 +80,13 @@ describe('normalise', () => {
     expect(event['labels.import']).toBe('imp-1');
   });
 
-  it('keeps U+FFFD from undecodable bytes as it is', () => {
+  it('keeps U+FFFD from undecodable bytes as it is, and marks the event', () => {
     const data = '<13>May  1 10:00:00 host app: bad \uFFFD\uFFFD bytes';
     const event = normalise(record('rfc3164', data));
     expect(event.message).toBe('bad \uFFFD\uFFFD bytes');
     expect(event['event.original']).toBe(data);
+    expect(event['mamori.decode_errors']).toBe(true);
+    expect(normalise(record('rfc3164', '<13>May  1 10:00:00 host app: clean'))['mamori.decode_errors']).toBeUndefined();
   });
 
   it('counts parsed lines and errors per format, and resets on take', () => {

@@ -95,6 +95,8 @@ export function normalise(record: RawRecord): MamoriEvent {
     for (const key in record.labels) event['labels.' + key] = record.labels[key];
   }
   if (record.truncatedFrom !== undefined) event['labels.truncated'] = 'true';
+  // Bytes invalid in the source's charset were decoded as U+FFFD: say so, so such lines can be found.
+  if (record.data.includes('\uFFFD')) event['mamori.decode_errors'] = true;
   return event;
 }
 

@@ -210,6 +210,7 @@ describe('hostile input', () => {
     tcp.end('<13>Nov 22 10:00:00 h1 app: hostile-good-2\n');
     await eventually(async () => (await count(server.adminToken, 'hostile-good*', 'demo')) === 3, 30_000, 'good lines around hostile ones');
     expect(await count(server.adminToken, 'hostile-utf8', 'demo')).toBe(1);
+    expect(await count(server.adminToken, 'hostile-utf8 AND mamori.decode_errors:true', 'demo')).toBe(1);
     expect(await count(server.adminToken, 'labels.truncated:true', 'demo')).toBe(1);
     const r = await api(server, server.adminToken, 'GET', `/api/v1/events?q=${encodeURIComponent('"hostile-utf8"')}&from=now-400d&to=now%2B1d`);
     expect(r.json.events[0]['event.original']).toContain('\ufffd');
