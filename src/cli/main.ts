@@ -9,6 +9,7 @@ import { registerIngestCommand } from './commands/ingest-file.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerLoginCommand } from './commands/login.js';
 import { registerParseCommand } from './commands/parse.js';
+import { registerRulesCommand } from './commands/rules.js';
 import { registerSearchCommand } from './commands/search.js';
 import { registerServeCommand } from './commands/serve.js';
 
@@ -26,6 +27,7 @@ program.name('mamori').description('Mamori: multi-tenant security monitoring for
 registerServeCommand(program);
 registerInitCommand(program);
 registerParseCommand(program);
+registerRulesCommand(program);
 registerIngestCommand(program, withClientOptions);
 registerSearchCommand(program, withClientOptions);
 registerAdminCommands(program, withClientOptions);
