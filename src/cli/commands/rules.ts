@@ -43,6 +43,27 @@ export function registerRulesCommand(program: Command): void {
       if (!o.json) printSummary(outcomes, failed);
       process.exitCode = failed.length === 0 && files.length > 0 ? 0 : 1;
     });
+
+  rules
+    .command('test')
+    .description('Evaluate rules over a file of events; one JSON line per match: {"rule_id","title","level","event_index"}')
+    .requiredOption('--rules <paths...>', 'rule files or folders')
+    .requiredOption('--events <file>', 'events, one per line (.jsonl or .jsonl.gz, or any log file)')
+    .option('--format <parser>', 'parser for the event lines: windows, ecs (flat or nested ECS JSON), auto or any `mamori parse --list` name', 'auto')
+    .option('--jsonl', 'write matches as JSON lines (the default; kept for scripts that pass it)')
+    .action(async (o: { rules: string[]; events: string; format: string }) => {
+      const { runRulesTest } = await import('../../detect/rules-test.js');
+      const format = o.format === 'ecs' ? 'json' : o.format;
+      const summary = await runRulesTest(o.rules, o.events, format, (match) => process.stdout.write(JSON.stringify(match) + '\n'));
+      const s = summary.ruleSet;
+      process.stderr.write(
+        `${summary.events} events, ${summary.matches} matches; ${s.rules} rules in ${s.sources} log sources loaded from ${summary.files} files in ${summary.loadMs} ms` +
+          (summary.loadErrors.length ? `, ${summary.loadErrors.length} not loaded (mamori rules validate says why)` : '') +
+          (s.unroutable.length ? `, ${s.unroutable.length} for log sources Mamori has no events of` : '') +
+          (summary.parseErrors ? `; ${summary.parseErrors} line${summary.parseErrors === 1 ? '' : 's'} the ${format} parser could not read` : '') +
+          `; evaluated in ${summary.evaluateMs} ms\n`,
+      );
+    });
 }
 
 function printSummary(outcomes: FileOutcome[], failed: FileOutcome[]): void {
