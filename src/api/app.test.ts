@@ -16,6 +16,7 @@ import { ChdbEventStore } from '../store/events/chdb-store.js';
 import { openStateStore, type StateStore } from '../store/state/state-store.js';
 import { buildApp } from './app.js';
 import { AdminService } from './services/admin.service.js';
+import { AlertService } from './services/alert.service.js';
 import { AuthService } from './services/auth.service.js';
 import { EventService } from './services/event.service.js';
 import { IngestService } from './services/ingest.service.js';
@@ -52,6 +53,7 @@ beforeAll(async () => {
     auth: new AuthService(state, 1),
     admin: new AdminService(state),
     events: new EventService(events),
+    alerts: new AlertService(state),
     ingest: new IngestService(state, sink, { maxBodyBytes: 1_000_000, maxLineBytes: 1_000 }, new RateLimiter()),
     metrics: () => registry.metrics(),
     maxBodyBytes: 1_000_000,

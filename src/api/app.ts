@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { HTTP_STATUS, MamoriError } from '../core/errors.js';
 import type { RequestContext } from './context.js';
+import { alertRoutes } from './routes/alerts.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { eventRoutes } from './routes/events.routes.js';
@@ -12,6 +13,7 @@ import { ingestRoutes } from './routes/ingest.routes.js';
 import { systemRoutes } from './routes/system.routes.js';
 import { webRoutes } from './routes/web.routes.js';
 import type { AdminService } from './services/admin.service.js';
+import type { AlertService } from './services/alert.service.js';
 import type { AuthService } from './services/auth.service.js';
 import type { EventService } from './services/event.service.js';
 import type { IngestService } from './services/ingest.service.js';
@@ -20,6 +22,7 @@ export interface ApiDeps {
   auth: AuthService;
   admin: AdminService;
   events: EventService;
+  alerts: AlertService;
   ingest: IngestService;
   /** Prometheus text of the process registry. */
   metrics: () => Promise<string>;
@@ -115,6 +118,7 @@ export async function buildApp(deps: ApiDeps): Promise<FastifyInstance> {
   await app.register(authRoutes(deps), { prefix: '/api/v1' });
   await app.register(adminRoutes(deps), { prefix: '/api/v1' });
   await app.register(eventRoutes(deps), { prefix: '/api/v1' });
+  await app.register(alertRoutes(deps), { prefix: '/api/v1' });
   await app.register(ingestRoutes(deps), { prefix: '/api/v1' });
   await app.register(systemRoutes(deps));
   // The built portal (dist/web beside dist/api); its catch-all GET yields to every route above.

@@ -7,6 +7,7 @@ import { ROLES, type Role } from '../store/state/schema.js';
 
 export type Permission =
   | 'events:read'
+  | 'alerts:read'
   | 'events:ingest'
   | 'tenants:read'
   | 'tenants:write'
@@ -17,7 +18,7 @@ export type Permission =
   | 'audit:read'
   | 'metrics:read';
 
-const READ: Permission[] = ['events:read', 'tenants:read', 'sources:read'];
+const READ: Permission[] = ['events:read', 'alerts:read', 'tenants:read', 'sources:read'];
 
 const GRANTS: Record<Role, ReadonlySet<Permission>> = {
   platform_admin: new Set<Permission>([...READ, 'events:ingest', 'tenants:write', 'sources:write', 'users:read', 'users:write', 'audit:read', 'metrics:read']),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../api/app.js';
 import { AdminService } from '../api/services/admin.service.js';
+import { AlertService } from '../api/services/alert.service.js';
 import { AuthService } from '../api/services/auth.service.js';
 import { EventService } from '../api/services/event.service.js';
 import { IngestService } from '../api/services/ingest.service.js';
@@ -103,6 +104,7 @@ export async function startRuntime(config: MamoriConfig): Promise<Runtime> {
       auth: new AuthService(state, config.auth.session_hours),
       admin: new AdminService(state, () => void directory.refresh()),
       events: new EventService(events),
+      alerts: new AlertService(state),
       ingest: new IngestService(state, sink, { maxBodyBytes: config.ingest.max_body_bytes, maxLineBytes: config.ingest.max_line_bytes }, limiter),
       metrics: () => registry.metrics(),
       maxBodyBytes: config.ingest.max_body_bytes,

@@ -65,7 +65,7 @@ describe.skipIf(!available)('PostgreSQL state store', () => {
       const check = new pg.Client({ connectionString: url });
       await check.connect();
       const applied = await check.query('select name from mamori_migration').finally(() => check.end());
-      expect(applied.rows.map((r: { name: string }) => r.name)).toEqual(['0001_initial', '0002_source_binding']);
+      expect(applied.rows.map((r: { name: string }) => r.name)).toEqual(['0001_initial', '0002_source_binding', '0003_alerts']);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }

@@ -95,6 +95,35 @@ export interface AuditLogTable {
   ip: string | null;
 }
 
+/** Sigma rule levels, which are the alert levels. */
+export const ALERT_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
+
+export interface AlertsTable {
+  id: string;
+  tenant_id: string;
+  rule_id: string;
+  rule_title: string;
+  rule_level: AlertLevel;
+  /** Rule pack name or rule file. */
+  rule_source: string;
+  /** JSON array of the rule's tags. */
+  tags: string;
+  /** JSON array of ATT&CK tactic short names derived from the tags. */
+  tactics: string;
+  /** JSON array of ATT&CK technique ids derived from the tags. */
+  techniques: string;
+  /** JSON array of the `event.id` of every matching event. */
+  event_ids: string;
+  /** JSON array of the matching events as detected (a bounded sample). */
+  events: string;
+  /** JSON object of the correlation's group-by values; `{}` for single-event rules. */
+  group_by: string;
+  first_event_at: string;
+  last_event_at: string;
+  created_at: string;
+}
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -107,5 +136,6 @@ export interface StateSchema {
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
+  alerts: AlertsTable;
   meta: MetaTable;
 }

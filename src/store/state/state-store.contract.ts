@@ -5,7 +5,9 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MamoriError, type ErrorCode } from '../../core/errors.js';
+import type { MamoriEvent } from '../../core/event.js';
 import { ALL_TENANTS, scopeOf, type TenantScope } from '../../core/scope.js';
+import type { AlertQuery, NewAlert } from './alert.repository.js';
 import { secretDigest, secretHint } from './secret-digest.js';
 import type { StateStore, StateStoreOptions } from './state-store.js';
 import type { User } from './user.repository.js';
@@ -539,6 +541,214 @@ export function stateStoreContract(
           await expectCode(tx.close(), 'MAMORI_E_STORE');
         });
         expect(await store.tenants.list(ALL_TENANTS)).toEqual([]);
+      });
+    });
+
+    describe('alerts', () => {
+      const DAY = 24 * HOUR;
+      const range = { from: new Date(T0.getTime() - DAY), to: new Date(T0.getTime() + DAY) };
+
+      function newAlert(overrides: Partial<NewAlert> = {}): NewAlert {
+        return {
+          tenantId: 'tenant-a',
+          ruleId: '5f1abf38-3bd4-4ad6-8e4e-a3f4a5c8b9d1',
+          ruleTitle: 'Suspicious PowerShell',
+          ruleLevel: 'high',
+          ruleSource: 'sigmahq/windows',
+          tags: ['attack.execution', 'attack.t1059.001', 'attack.g0007', 'cve.2021-44228'],
+          eventIds: ['e1'],
+          events: [{ '@timestamp': '2025-04-01T08:59:00.000Z', 'event.id': 'e1', 'host.name': 'pc-1' }],
+          firstEventAt: new Date(T0.getTime() - 60_000),
+          lastEventAt: new Date(T0.getTime() - 60_000),
+          ...overrides,
+        };
+      }
+
+      it('creates alerts with derived ATT&CK fields and reads them back', async () => {
+        await seed();
+        const [created] = await store.alerts.createMany([newAlert()]);
+        expect(created).toMatchObject({
+          tenantId: 'tenant-a',
+          ruleId: '5f1abf38-3bd4-4ad6-8e4e-a3f4a5c8b9d1',
+          ruleTitle: 'Suspicious PowerShell',
+          ruleLevel: 'high',
+          ruleSource: 'sigmahq/windows',
+          tags: ['attack.execution', 'attack.t1059.001', 'attack.g0007', 'cve.2021-44228'],
+          tactics: ['execution'],
+          techniques: ['T1059.001'],
+          phases: ['exploitation'],
+          eventCount: 1,
+          eventIds: ['e1'],
+          groupBy: {},
+          firstEventAt: '2025-04-01T08:59:00.000Z',
+          lastEventAt: '2025-04-01T08:59:00.000Z',
+          createdAt: T0.toISOString(),
+        });
+        expect(created!.id).toMatch(/^[0-9a-z]{20}$/);
+        expect(await store.alerts.get(A, created!.id)).toEqual(created);
+        const { events, eventIds, ...summary } = created!;
+        expect(events).toHaveLength(1);
+        expect(eventIds).toEqual(['e1']);
+        expect(await store.alerts.list(A, { ...range, limit: 10 })).toEqual({ items: [summary], next: null });
+        expect(await store.alerts.get(ALL_TENANTS, 'missing')).toBeUndefined();
+      });
+
+      it('creates a batch all or none', async () => {
+        await seed();
+        expect(await store.alerts.createMany([])).toEqual([]);
+        const batch = Array.from({ length: 501 }, (_, i) => newAlert({ ruleId: `r-${i}` }));
+        await expectCode(store.alerts.createMany([...batch, newAlert({ tenantId: 'no-such-tenant' })]), 'MAMORI_E_NOT_FOUND', /no-such-tenant/);
+        await expectCode(store.alerts.createMany([...batch, newAlert({ ruleLevel: 'severe' as 'high' })]), 'MAMORI_E_INVALID');
+        expect(await store.alerts.countByLevel(ALL_TENANTS, range)).toMatchObject({ high: 0 });
+        const created = await store.alerts.createMany(batch);
+        expect(new Set(created.map((a) => a.id)).size).toBe(501);
+        expect(await store.alerts.countByLevel(ALL_TENANTS, range)).toEqual({ informational: 0, low: 0, medium: 0, high: 501, critical: 0 });
+      });
+
+      it('pages newest first with a cursor, without gaps or repeats', async () => {
+        await seed();
+        const ids: string[] = [];
+        for (let i = 0; i < 7; i++) {
+          now = new Date(T0.getTime() + (i < 4 ? 0 : i) * 60_000); // four alerts share one millisecond
+          ids.push(...(await store.alerts.createMany([newAlert({ ruleId: `r-${i}` })])).map((a) => a.id));
+        }
+        const seen: string[] = [];
+        let page = await store.alerts.list(ALL_TENANTS, { ...range, limit: 3 });
+        for (let n = 0; n < 5; n++) {
+          seen.push(...page.items.map((a) => a.id));
+          if (page.next === null) break;
+          page = await store.alerts.list(ALL_TENANTS, { ...range, limit: 3, before: page.next });
+        }
+        expect(page.next).toBeNull();
+        expect(seen).toEqual([...ids].reverse());
+        const exact = await store.alerts.list(ALL_TENANTS, { ...range, limit: 7 });
+        expect(exact.items).toHaveLength(7);
+        expect(exact.next).toBeNull();
+      });
+
+      it('filters by level, rule, tenant and creation time', async () => {
+        await seed();
+        await store.alerts.createMany([
+          newAlert({ ruleLevel: 'low', ruleId: 'r-low' }),
+          newAlert({ ruleLevel: 'critical', ruleId: 'r-crit' }),
+          newAlert({ ruleLevel: 'critical', ruleId: 'r-crit', tenantId: 'tenant-b' }),
+        ]);
+        now = new Date(T0.getTime() + 2 * DAY);
+        await store.alerts.createMany([newAlert({ ruleLevel: 'medium', ruleId: 'r-later' })]);
+        const rules = async (query: Partial<AlertQuery>) =>
+          (await store.alerts.list(ALL_TENANTS, { ...range, limit: 100, ...query })).items.map((a) => `${a.tenantId}/${a.ruleId}`).sort();
+        expect(await rules({})).toEqual(['tenant-a/r-crit', 'tenant-a/r-low', 'tenant-b/r-crit']);
+        expect(await rules({ levels: ['critical'] })).toEqual(['tenant-a/r-crit', 'tenant-b/r-crit']);
+        expect(await rules({ levels: ['critical', 'low'], tenant: 'tenant-a' })).toEqual(['tenant-a/r-crit', 'tenant-a/r-low']);
+        expect(await rules({ levels: [] })).toHaveLength(3);
+        expect(await rules({ ruleId: 'r-low' })).toEqual(['tenant-a/r-low']);
+        expect(await rules({ to: new Date(T0.getTime() + 3 * DAY) })).toHaveLength(4);
+        expect(await rules({ from: new Date(T0.getTime() + 1) })).toEqual([]);
+        expect(await rules({ from: range.to, to: range.from })).toEqual([]);
+        expect(await store.alerts.countByLevel(A, range)).toEqual({ informational: 0, low: 1, medium: 0, high: 0, critical: 1 });
+        expect(await store.alerts.countByLevel(ALL_TENANTS, { ...range, ruleId: 'r-crit' })).toMatchObject({ critical: 2, low: 0 });
+        expect(await store.alerts.countByLevel(ALL_TENANTS, { ...range, tenant: 'tenant-b', levels: ['low'] })).toMatchObject({ critical: 0, low: 0 });
+      });
+
+      it('keeps JSON fields unchanged: Japanese text, hostile strings, nested values', async () => {
+        await seed();
+        const event = {
+          '@timestamp': '2025-04-01T08:59:00.000Z',
+          'event.id': 'e1',
+          message: `${UNICODE} ${INJECTION} ${QUOTES}`,
+          'user.name': '山田\u0000太郎',
+          'process.command_line': 'powershell -enc \ud800 "x"',
+          'winlog.event_data': { nested: [1, 'two', null, { deep: true }] },
+          ['__proto__']: 'not a prototype',
+        } as MamoriEvent;
+        const input = newAlert({
+          ruleTitle: `不審な PowerShell の実行 ${INJECTION}`,
+          ruleSource: QUOTES,
+          ruleId: INJECTION,
+          tags: ['attack.command_and_control', 'attack.t1071', 'tlp.white', UNICODE],
+          eventIds: ['e1', INJECTION, UNICODE],
+          events: [event, { 'event.id': INJECTION }],
+          groupBy: { 'source.ip': '192.0.2.1', 'user.name': '佐藤', count: 3, [INJECTION]: QUOTES },
+          lastEventAt: T0,
+        });
+        const [created] = await store.alerts.createMany([input]);
+        const read = await store.alerts.get(ALL_TENANTS, created!.id);
+        expect(read).toEqual(created);
+        expect(read!.events).toEqual(JSON.parse(JSON.stringify([event, { 'event.id': INJECTION }])));
+        expect(read!.events[0]!['user.name']).toBe('山田\u0000太郎');
+        expect(Object.hasOwn(read!.events[0]!, '__proto__')).toBe(true);
+        expect(read!.events[0]!['process.command_line']).toBe('powershell -enc \ud800 "x"');
+        expect(read!.groupBy).toEqual(input.groupBy);
+        expect(read!).toMatchObject({ ruleTitle: input.ruleTitle, ruleSource: QUOTES, ruleId: INJECTION, tactics: ['command-and-control'], techniques: ['T1071'], phases: ['command-and-control'] });
+        expect((await store.alerts.list(ALL_TENANTS, { ...range, limit: 5, ruleId: INJECTION })).items.map((a) => a.id)).toEqual([created!.id]);
+        expect(await store.tenants.list(ALL_TENANTS)).toHaveLength(2);
+      });
+
+      it('refuses invalid alerts before writing anything', async () => {
+        await seed();
+        const tooMany = Array.from({ length: 21 }, (_, i) => ({ 'event.id': `e${i}` }));
+        const big = [{ message: 'x'.repeat(256 * 1024) }];
+        const deep: Record<string, unknown> = {};
+        let cursor = deep;
+        for (let i = 0; i < 100_000; i++) cursor = cursor.a = {};
+        const cases: [Partial<NewAlert>, RegExp][] = [
+          [{ ruleLevel: 'severe' as 'high' }, /rule level/],
+          [{ ruleLevel: 'HIGH' as 'high' }, /rule level/],
+          [{ events: tooMany }, /events must have at most 20/],
+          [{ events: big }, /events must be at most 262144 bytes/],
+          [{ events: [deep as MamoriEvent] }, /events cannot be serialised/],
+          [{ events: ['text' as unknown as MamoriEvent] }, /events must be an array of event objects/],
+          [{ eventIds: [] }, /at least one event/],
+          [{ eventIds: Array.from({ length: 1001 }, (_, i) => `e${i}`) }, /event ids must have at most 1000/],
+          [{ eventIds: ['e\u0000'] }, /event ids/],
+          [{ tags: ['x'.repeat(201)] }, /tags/],
+          [{ tags: 'attack.execution' as unknown as string[] }, /tags must be an array/],
+          [{ ruleTitle: '' }, /rule title/],
+          [{ ruleId: 'x\ud800' }, /rule id/],
+          [{ tenantId: INJECTION }, /tenant id/],
+          [{ groupBy: ['x'] as unknown as Record<string, string> }, /group by/],
+          [{ firstEventAt: new Date('invalid') }, /first event at/],
+          [{ firstEventAt: new Date(T0.getTime() + 1), lastEventAt: T0 }, /must not be after/],
+        ];
+        for (const [overrides, message] of cases) {
+          await expectCode(store.alerts.createMany([newAlert(), newAlert(overrides)]), 'MAMORI_E_INVALID', message);
+        }
+        await expectCode(store.alerts.list(ALL_TENANTS, { ...range, limit: 0 }), 'MAMORI_E_INVALID');
+        await expectCode(store.alerts.list(ALL_TENANTS, { ...range, limit: 1001 }), 'MAMORI_E_INVALID');
+        await expectCode(store.alerts.list(ALL_TENANTS, { ...range, limit: 1, levels: ['bad' as 'low'] }), 'MAMORI_E_INVALID');
+        await expectCode(store.alerts.list(ALL_TENANTS, { ...range, limit: 1, tenant: INJECTION }), 'MAMORI_E_INVALID');
+        await expectCode(store.alerts.list(ALL_TENANTS, { ...range, limit: 1, before: { createdAt: T0, id: 'x\u0000' } }), 'MAMORI_E_INVALID');
+        await expectCode(store.alerts.get(ALL_TENANTS, 'x\u0000'), 'MAMORI_E_INVALID');
+        expect(await store.alerts.countByLevel(ALL_TENANTS, range)).toEqual({ informational: 0, low: 0, medium: 0, high: 0, critical: 0 });
+      });
+
+      it('never shows one tenant\'s alerts to another tenant\'s scope', async () => {
+        await seed();
+        const [alertA, alertB] = await store.alerts.createMany([newAlert(), newAlert({ tenantId: 'tenant-b', ruleTitle: 'secret of B', ruleLevel: 'critical' })]);
+        const query = { ...range, limit: 100 };
+        expect(await store.alerts.get(A, alertB!.id)).toBeUndefined();
+        expect(await store.alerts.get(B, alertB!.id)).toBeDefined();
+        expect(await store.alerts.get(NONE, alertA!.id)).toBeUndefined();
+        expect((await store.alerts.list(A, query)).items.map((a) => a.id)).toEqual([alertA!.id]);
+        expect(await store.alerts.list(A, { ...query, tenant: 'tenant-b' })).toEqual({ items: [], next: null });
+        expect(await store.alerts.list(NONE, query)).toEqual({ items: [], next: null });
+        expect(await store.alerts.countByLevel(A, query)).toEqual({ informational: 0, low: 0, medium: 0, high: 1, critical: 0 });
+        expect(await store.alerts.countByLevel(A, { ...query, tenant: 'tenant-b' })).toMatchObject({ critical: 0, high: 0 });
+        expect(await store.alerts.countByLevel(NONE, query)).toMatchObject({ high: 0 });
+        const both = await store.alerts.list(scopeOf(['tenant-a', 'tenant-b']), query);
+        expect(both.items.map((a) => a.tenantId).sort()).toEqual(['tenant-a', 'tenant-b']);
+        expect(JSON.stringify(await store.alerts.list(A, query))).not.toContain('secret of B');
+      });
+
+      it('joins a running transaction and rolls back with it', async () => {
+        await seed();
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.alerts.createMany(Array.from({ length: 600 }, () => newAlert()));
+            throw new Error('abort');
+          }),
+        ).rejects.toThrow('abort');
+        expect((await store.alerts.list(ALL_TENANTS, { ...range, limit: 1 })).items).toEqual([]);
       });
     });
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { MamoriError } from '../../core/errors.js';
+import { AlertRepository } from './alert.repository.js';
 import { ApiTokenRepository } from './api-token.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { openStateDb, type StateDbConfig } from './db.js';
@@ -11,7 +12,7 @@ import { TenantRepository } from './tenant.repository.js';
 import { UserRepository } from './user.repository.js';
 
 /**
- * The state store: tenants, sources, users, credentials, audit log. SQLite in
+ * The state store: tenants, sources, users, credentials, audit log, alerts. SQLite in
  * the embedded default, PostgreSQL in scale-out; both pass the contract suite
  * in state-store.contract.ts.
  */
@@ -23,6 +24,7 @@ export interface StateStore {
   readonly sessions: SessionRepository;
   readonly tokens: ApiTokenRepository;
   readonly audit: AuditRepository;
+  readonly alerts: AlertRepository;
   readonly meta: MetaRepository;
   /**
    * Runs `fn` in one transaction: committed when it resolves, rolled back
@@ -56,6 +58,7 @@ function buildStore(
     sessions: new SessionRepository(db, clock),
     tokens: new ApiTokenRepository(db, clock),
     audit: new AuditRepository(db, clock),
+    alerts: new AlertRepository(db, clock),
     meta: new MetaRepository(db),
     transaction: inTransaction
       ? (fn) => fn(store)

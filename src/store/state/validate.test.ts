@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MamoriError } from '../../core/errors.js';
-import { isoTime, jsonObject, key, optionalIp, tenantId, text } from './validate.js';
+import { isoTime, jsonArray, jsonObject, key, optionalIp, tenantId, text } from './validate.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -63,11 +63,28 @@ describe('jsonObject', () => {
     expect(codeOf(() => jsonObject('d', null, 100))).toBe('MAMORI_E_INVALID');
     expect(codeOf(() => jsonObject('d', 'text', 100))).toBe('MAMORI_E_INVALID');
     expect(codeOf(() => jsonObject('d', { toJSON: () => undefined }, 100))).toBe('MAMORI_E_INVALID');
+    expect(codeOf(() => jsonObject('d', { toJSON: () => 'text' }, 100))).toBe('MAMORI_E_INVALID');
   });
 
   it('counts the limit in UTF-8 bytes', () => {
     expect(codeOf(() => jsonObject('d', { a: 'あ'.repeat(10) }, 30))).toBe('MAMORI_E_INVALID');
     expect(jsonObject('d', { a: 'a'.repeat(10) }, 30)).toBe(`{"a":"${'a'.repeat(10)}"}`);
+  });
+});
+
+describe('jsonArray', () => {
+  it('serialises arrays within the item and byte limits', () => {
+    expect(jsonArray('a', ['x\u0000', { b: 1 }], 2, 100)).toBe('["x\\u0000",{"b":1}]');
+    expect(codeOf(() => jsonArray('a', [1, 2, 3], 2, 100))).toBe('MAMORI_E_INVALID');
+    expect(codeOf(() => jsonArray('a', ['あ'.repeat(10)], 5, 30))).toBe('MAMORI_E_INVALID');
+  });
+
+  it('refuses values that are not arrays or cannot be serialised', () => {
+    expect(codeOf(() => jsonArray('a', { 0: 'x', length: 1 }, 5, 100))).toBe('MAMORI_E_INVALID');
+    expect(codeOf(() => jsonArray('a', [1n], 5, 100))).toBe('MAMORI_E_INVALID');
+    const cycle: unknown[] = [];
+    cycle.push(cycle);
+    expect(codeOf(() => jsonArray('a', cycle, 5, 100))).toBe('MAMORI_E_INVALID');
   });
 });
 

@@ -88,6 +88,17 @@ export function optionalIp(field: string, value: unknown): string | null {
 /** A plain object serialised to JSON text of at most `maxBytes` UTF-8 bytes. */
 export function jsonObject(field: string, value: unknown, maxBytes: number): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(field, 'must be an object');
+  return jsonText(field, value, maxBytes, '{', 'must be an object');
+}
+
+/** An array of at most `maxItems` items serialised to JSON text of at most `maxBytes` UTF-8 bytes. */
+export function jsonArray(field: string, value: unknown, maxItems: number, maxBytes: number): string {
+  if (!Array.isArray(value)) throw invalid(field, 'must be an array');
+  if (value.length > maxItems) throw invalid(field, `must have at most ${maxItems} items`);
+  return jsonText(field, value, maxBytes, '[', 'must be an array');
+}
+
+function jsonText(field: string, value: object, maxBytes: number, opening: '{' | '[', shape: string): string {
   let json: string | undefined;
   try {
     // JSON.stringify escapes NUL and lone surrogates, so the text is always storable.
@@ -96,7 +107,8 @@ export function jsonObject(field: string, value: unknown, maxBytes: number): str
     // Cycles, BigInt values, nesting deep enough to exhaust the stack.
     throw invalid(field, `cannot be serialised to JSON (${error instanceof Error ? error.message : String(error)})`);
   }
-  if (json === undefined) throw invalid(field, 'must be an object'); // a toJSON() that returns undefined
+  // A toJSON() may return undefined or a value of another shape.
+  if (json === undefined || json[0] !== opening) throw invalid(field, shape);
   if (Buffer.byteLength(json, 'utf8') > maxBytes) throw invalid(field, `must be at most ${maxBytes} bytes as JSON`);
   return json;
 }

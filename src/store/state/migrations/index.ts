@@ -4,6 +4,7 @@ import { withCause } from '../db-errors.js';
 import type { StateDialect } from '../schema.js';
 import { initial } from './0001_initial.js';
 import { sourceBinding } from './0002_source_binding.js';
+import { alerts } from './0003_alerts.js';
 import type { StateMigration } from './migration.js';
 
 /**
@@ -13,6 +14,7 @@ import type { StateMigration } from './migration.js';
 const MIGRATIONS: ReadonlyArray<readonly [name: string, migration: StateMigration]> = [
   ['0001_initial', initial],
   ['0002_source_binding', sourceBinding],
+  ['0003_alerts', alerts],
 ];
 
 class InCodeProvider implements MigrationProvider {
