@@ -1,6 +1,8 @@
 import type { EcsValue, MamoriEvent } from '../core/event.js';
+import { AhoCorasick } from './aho-corasick.js';
 import { logSourceMatcher, type SourceBranch } from './logsource.js';
 import { defaultFieldResolver, type CompiledRule, type FieldResolver } from './sigma/index.js';
+import { necessaryAtoms } from './sigma/prefilter.js';
 
 /**
  * Reads Sigma fields through a log source branch's renames (`Image` →
@@ -16,10 +18,60 @@ class BranchResolver implements FieldResolver {
   }
 }
 
+/** Per Sigma field: one automaton over the needles of every rule that requires one of them in that field. */
+interface FieldIndex {
+  field: string;
+  automaton: AhoCorasick;
+  /** Rules (positions in the group) per needle id. */
+  rulesByNeedle: number[][];
+}
+
+/**
+ * The candidate-rule index of a log source group: a rule is evaluated only
+ * when one of its necessary substrings occurs in the event (or when it has
+ * none), found for all rules at once with one automaton per field.
+ */
+interface GroupIndex {
+  fields: FieldIndex[];
+  /** Rules without necessary substrings: always evaluated. */
+  always: Uint8Array;
+  /** Scratch marks of the current evaluation (evaluate is synchronous). */
+  marks: Uint8Array;
+}
+
 interface SourceGroup {
   key: string;
   match: (event: MamoriEvent) => SourceBranch | undefined;
   rules: CompiledRule[];
+  index?: GroupIndex;
+}
+
+function buildIndex(rules: readonly CompiledRule[]): GroupIndex {
+  const always = new Uint8Array(rules.length);
+  const byField = new Map<string, Map<string, number[]>>();
+  rules.forEach((compiled, position) => {
+    const atoms = necessaryAtoms(compiled.rule);
+    if (atoms === undefined) {
+      always[position] = 1;
+      return;
+    }
+    for (const { field, needle } of atoms) {
+      let needles = byField.get(field);
+      if (needles === undefined) byField.set(field, (needles = new Map()));
+      const owners = needles.get(needle);
+      if (owners === undefined) needles.set(needle, [position]);
+      else if (owners[owners.length - 1] !== position) owners.push(position);
+    }
+  });
+  const fields = [...byField].map(([field, needles]) => ({ field, automaton: new AhoCorasick([...needles.keys()]), rulesByNeedle: [...needles.values()] }));
+  return { fields, always, marks: new Uint8Array(rules.length) };
+}
+
+/** Text forms of a field value as the compiled rules compare them (arrays: each element). */
+function texts(value: EcsValue | undefined, out: string[]): void {
+  if (value === undefined || value === null) return;
+  if (Array.isArray(value)) for (const v of value) texts(v, out);
+  else if (typeof value !== 'object') out.push(String(value).toLowerCase());
 }
 
 export interface RuleSetStats {
@@ -38,7 +90,8 @@ export class RuleSet {
   private readonly resolvers = new Map<SourceBranch, FieldResolver>();
   readonly stats: RuleSetStats;
 
-  constructor(rules: readonly CompiledRule[]) {
+  /** `index: false` evaluates every rule of a source on each of its events (the reference the index is tested against). */
+  constructor(rules: readonly CompiledRule[], options: { index?: boolean } = {}) {
     const byKey = new Map<string, SourceGroup>();
     const unroutable: RuleSetStats['unroutable'] = [];
     for (const compiled of rules) {
@@ -57,7 +110,13 @@ export class RuleSet {
       }
       group.rules.push(compiled);
     }
+    if (options.index !== false) for (const group of this.groups) group.index = buildIndex(group.rules);
     this.stats = { rules: rules.length - unroutable.length, unroutable, sources: this.groups.length };
+  }
+
+  /** Every routable rule, in load order within each log source. */
+  compiledRules(): CompiledRule[] {
+    return this.groups.flatMap((g) => g.rules);
   }
 
   private resolverFor(branch: SourceBranch): FieldResolver {
@@ -76,7 +135,27 @@ export class RuleSet {
       const branch = group.match(event);
       if (branch === undefined) continue;
       const fields = this.resolverFor(branch);
-      for (const compiled of group.rules) if (compiled.match(event, fields)) matched.push(compiled);
+      const index = group.index;
+      if (index === undefined) {
+        for (const compiled of group.rules) if (compiled.match(event, fields)) matched.push(compiled);
+        continue;
+      }
+      const { marks, always } = index;
+      for (const f of index.fields) {
+        const values: string[] = [];
+        texts(fields.resolve(event, f.field), values);
+        for (const text of values) {
+          f.automaton.search(text, (needle) => {
+            for (const position of f.rulesByNeedle[needle]) marks[position] = 1;
+          });
+        }
+      }
+      for (let i = 0; i < group.rules.length; i++) {
+        if (marks[i] === 0 && always[i] === 0) continue;
+        marks[i] = 0;
+        const compiled = group.rules[i];
+        if (compiled.match(event, fields)) matched.push(compiled);
+      }
     }
     return matched;
   }
