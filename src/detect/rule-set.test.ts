@@ -61,6 +61,22 @@ describe('RuleSet', () => {
     expect(titles({ 'event.module': 'fortigate', 'url.domain': 'pastebin.com', 'http.request.method': 'POST' })).toEqual([]);
   });
 
+  it('finds rules through exact values, numbers compared as numbers (hex status codes)', () => {
+    const status = new RuleSet(
+      rules(`
+title: Unknown user
+logsource: { product: windows, service: security }
+detection:
+  sel: { EventID: 4625, Status: 3221225572 }
+  condition: sel
+`),
+    );
+    const event = { 'winlog.channel': 'Security', 'event.code': '4625', 'winlog.event_data.Status': '0xC0000064' };
+    expect(status.evaluate(event).map((r) => r.rule.title)).toEqual(['Unknown user']);
+    expect(new RuleSet(status.compiledRules(), { index: false }).evaluate(event).map((r) => r.rule.title)).toEqual(['Unknown user']);
+    expect(status.evaluate({ ...event, 'winlog.event_data.Status': '0xC000006A' })).toEqual([]);
+  });
+
   it('reports rules for log sources Mamori has no events of instead of running them on everything', () => {
     expect(set.stats).toMatchObject({ rules: 3, sources: 3 });
     expect(set.stats.unroutable).toEqual([{ id: undefined, title: 'Mac thing', logsource: 'macos/process_creation/' }]);

@@ -33,6 +33,8 @@ interface FieldIndex {
  */
 interface GroupIndex {
   fields: FieldIndex[];
+  /** Per Sigma field: rules (positions) by the exact value they require. */
+  exact: { field: string; rulesByValue: Map<string, number[]> }[];
   /** Rules without necessary substrings: always evaluated. */
   always: Uint8Array;
   /** Scratch marks of the current evaluation (evaluate is synchronous). */
@@ -49,22 +51,29 @@ interface SourceGroup {
 function buildIndex(rules: readonly CompiledRule[]): GroupIndex {
   const always = new Uint8Array(rules.length);
   const byField = new Map<string, Map<string, number[]>>();
+  const exactByField = new Map<string, Map<string, number[]>>();
   rules.forEach((compiled, position) => {
     const atoms = necessaryAtoms(compiled.rule);
     if (atoms === undefined) {
       always[position] = 1;
       return;
     }
-    for (const { field, needle } of atoms) {
-      let needles = byField.get(field);
-      if (needles === undefined) byField.set(field, (needles = new Map()));
+    for (const { field, needle, exact } of atoms) {
+      const target = exact ? exactByField : byField;
+      let needles = target.get(field);
+      if (needles === undefined) target.set(field, (needles = new Map()));
       const owners = needles.get(needle);
       if (owners === undefined) needles.set(needle, [position]);
       else if (owners[owners.length - 1] !== position) owners.push(position);
     }
   });
   const fields = [...byField].map(([field, needles]) => ({ field, automaton: new AhoCorasick([...needles.keys()]), rulesByNeedle: [...needles.values()] }));
-  return { fields, always, marks: new Uint8Array(rules.length) };
+  const exact = [...exactByField].map(([field, rulesByValue]) => ({ field, rulesByValue }));
+  return { fields, exact, always, marks: new Uint8Array(rules.length) };
+}
+
+function markAll(marks: Uint8Array, positions: readonly number[] | undefined): void {
+  if (positions !== undefined) for (const p of positions) marks[p] = 1;
 }
 
 /** Text forms of a field value as the compiled rules compare them (arrays: each element). */
@@ -141,6 +150,16 @@ export class RuleSet {
         continue;
       }
       const { marks, always } = index;
+      for (const f of index.exact) {
+        const values: string[] = [];
+        texts(fields.resolve(event, f.field), values);
+        for (const text of values) {
+          markAll(marks, f.rulesByValue.get(text));
+          // Compiled rules compare numbers numerically (`0x1F` equals 31): look the number up too.
+          const n = text.trim() === '' ? NaN : Number(text);
+          if (!Number.isNaN(n) && String(n) !== text) markAll(marks, f.rulesByValue.get(String(n)));
+        }
+      }
       for (const f of index.fields) {
         const values: string[] = [];
         texts(fields.resolve(event, f.field), values);

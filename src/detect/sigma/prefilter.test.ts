@@ -23,10 +23,21 @@ describe('necessary atoms of a rule', () => {
     expect(atoms(`  sel: { CommandLine|contains|all: [ab, longest-one] }\n  condition: sel`)).toEqual(['CommandLine:longest-one']);
   });
 
-  it('gives no atoms where a substring is not necessary: not, regex, numbers, encodings, neq, keywords, short or empty values', () => {
+  it('gives exact atoms for plain equality on numbers and wildcard-free strings', () => {
+    const rule = (detection: string) => loadRuleText(`title: t\nlogsource: { product: windows, service: security }\ndetection:\n${detection}`, 't.yml').rules[0];
+    expect(necessaryAtoms(rule(`  sel: { EventID: [4624, 4625] }\n  condition: sel`))).toEqual([
+      { field: 'EventID', needle: '4624', exact: true },
+      { field: 'EventID', needle: '4625', exact: true },
+    ]);
+    // Of two necessary conditions, the one with fewer alternatives is kept.
+    expect(necessaryAtoms(rule(`  sel: { EventID: [4624, 4625], LogonType: '10' }\n  condition: sel`))).toEqual([{ field: 'LogonType', needle: '10', exact: true }]);
+    expect(atoms(`  sel: { Channel: 'Microsoft-Windows-Sysmon/Operational' }\n  condition: sel`)).toEqual(['Channel:microsoft-windows-sysmon/operational']);
+    expect(atoms(`  sel: { Channel: 'Micro*' }\n  condition: sel`)).toEqual(['Channel:micro']);
+  });
+
+  it('gives no atoms where a substring is not necessary: not, regex, encodings, neq, keywords, short or empty values', () => {
     expect(atoms(`  sel: { Image|endswith: '\\\\cmd.exe' }\n  condition: not sel`)).toBeUndefined();
     expect(atoms(`  sel: { CommandLine|re: 'mimi.*katz' }\n  condition: sel`)).toBeUndefined();
-    expect(atoms(`  sel: { EventID: 4688 }\n  condition: sel`)).toBeUndefined();
     expect(atoms(`  sel: { CommandLine|base64offset|contains: 'http://' }\n  condition: sel`)).toBeUndefined();
     expect(atoms(`  sel: { CommandLine|windash|contains: ' -enc ' }\n  condition: sel`)).toBeUndefined();
     expect(atoms(`  sel: { User|neq: SYSTEM }\n  condition: sel`)).toBeUndefined();

@@ -13,6 +13,12 @@ export interface Atom {
   field: string;
   /** Lower-cased; never empty. */
   needle: string;
+  /**
+   * The field must equal the needle (lower-cased), rather than contain it.
+   * Numbers are written as `String(n)`; the index also looks a numeric
+   * field text up by its number, as the compiled rule compares it.
+   */
+  exact?: boolean;
 }
 
 /** Needles shorter than this select too little to be worth indexing. */
@@ -26,10 +32,25 @@ function literalOf(value: string): string {
   return best.toLowerCase();
 }
 
+/** Plain equality on numbers or wildcard-free strings (`EventID: 4625`, `Channel: Security`): exact atoms. */
+function exactAtoms(c: FieldCondition): Atom[] | undefined {
+  if (c.chain.transforms.length > 0 || c.chain.all) return undefined;
+  const atoms: Atom[] = [];
+  for (const v of c.values) {
+    if (typeof v === 'number' && Number.isFinite(v)) atoms.push({ field: c.field!, needle: String(v), exact: true });
+    else if (typeof v === 'string' && v.length > 0 && !/[*?]/.test(v)) atoms.push({ field: c.field!, needle: v.toLowerCase(), exact: true });
+    else return undefined;
+  }
+  return atoms.length > 0 ? atoms : undefined;
+}
+
 /** Atoms of one field condition (OR over its values, or the best value for `all`), or undefined. */
 function conditionAtoms(c: FieldCondition): Atom[] | undefined {
   const { chain } = c;
-  if (c.field === null || chain.neq || chain.type !== 'string' || chain.transforms.some((t) => !INDEXABLE_TRANSFORMS.has(t))) return undefined;
+  if (c.field === null || chain.neq || chain.type !== 'string') return undefined;
+  const exact = exactAtoms(c);
+  if (exact !== undefined) return exact;
+  if (chain.transforms.some((t) => !INDEXABLE_TRANSFORMS.has(t))) return undefined;
   if (c.values.length === 0 || c.values.some((v) => typeof v !== 'string')) return undefined;
   const needles = (c.values as string[]).map(literalOf);
   if (chain.all) {
