@@ -254,6 +254,19 @@ const cases: Case[] = [
     miss: [{ message: 'Set-OabVirtualDirectory' }],
   },
   {
+    name: 'time modifiers compare a part of a date (UTC) as a number, alone or with gt/gte/lt/lte',
+    detection: "night:\n  '@timestamp|hour|gte': 22\nlate:\n  '@timestamp|hour|lt': 5\nnewyear:\n  '@timestamp|month': 1\n  '@timestamp|day': 1\ncondition: night or late or newyear",
+    match: [{ '@timestamp': '2024-05-01T23:10:00.000Z' }, { '@timestamp': '2024-05-01T04:59:59.999Z' }, { '@timestamp': '2024-01-01T12:00:00Z' }, { '@timestamp': 1714604400 }],
+    miss: [{ '@timestamp': '2024-05-01T12:00:00.000Z' }, { '@timestamp': 'not a date' }, {}],
+  },
+  {
+    name: 'time modifiers: minute, ISO week and year',
+    detection: "sel:\n  'T|minute': 30\n  'T|week': 1\n  'T|year': 2025\ncondition: sel",
+    // 2024-12-30 is a Monday in ISO week 1 of 2025, but its year is 2024.
+    match: [{ T: '2025-01-02T08:30:00Z' }],
+    miss: [{ T: '2024-12-30T08:30:00Z' }, { T: '2025-01-06T08:30:00Z' }, { T: '2025-01-02T08:31:00Z' }],
+  },
+  {
     name: 'Windows header fields map to ECS',
     detection: "sel:\n  Channel: Security\n  Provider_Name: Microsoft-Windows-Security-Auditing\ncondition: sel",
     match: [{ 'winlog.channel': 'Security', 'winlog.provider_name': 'Microsoft-Windows-Security-Auditing' }],
@@ -341,7 +354,10 @@ describe('conditions', () => {
 describe('modifier errors', () => {
   it.each([
     ['sel:\n  Image|foo: x\ncondition: sel', 'unknown modifier "foo" in sel.Image|foo'],
-    ['sel:\n  Image|hour: 3\ncondition: sel', 'modifier "hour" is not supported yet in sel.Image|hour'],
+    ['sel:\n  T|hour|re: 3\ncondition: sel', 'modifier "hour" cannot be combined with "re" in sel.T|hour|re'],
+    ['sel:\n  T|hour|contains: 3\ncondition: sel', 'modifier "contains" cannot be combined with "hour" in sel.T|hour|contains'],
+    ['sel:\n  T|hour|minute: 3\ncondition: sel', 'modifier "minute" cannot be combined with "hour" in sel.T|hour|minute'],
+    ['sel:\n  T|hour: night\ncondition: sel', 'modifier "hour" needs a number, got "night" in sel.T|hour'],
     ['sel:\n  Image|re|contains: x\ncondition: sel', 'modifier "contains" cannot be combined with "re" in sel.Image|re|contains'],
     ['sel:\n  Image|i: x\ncondition: sel', 'modifier "i" is only valid after "re" in sel.Image|i'],
     ['sel:\n  Image|contains|endswith: x\ncondition: sel', 'only one of "contains", "startswith", "endswith" may be used in sel.Image|contains|endswith'],

@@ -4,6 +4,7 @@ import { foldDashes } from './encoding.js';
 import { SigmaLoadError } from './errors.js';
 import type { FieldResolver } from './field-resolver.js';
 import { compileSigmaRegex } from './regex.js';
+import type { TimePart } from './modifiers.js';
 import type { ConditionNode, FieldCondition, Search, SigmaRule, SigmaScalar } from './rule.js';
 import { compileStringValue, foldsCase, type Placeholders } from './values.js';
 
@@ -135,9 +136,10 @@ type CompiledValue = ValueTest | typeof NULL_TEST;
 function compileValueTest(value: SigmaScalar, cond: FieldCondition, placeholders: Placeholders, fail: (r: string) => never): CompiledValue[] {
   const { chain, path } = cond;
   if (value === null) {
-    if (chain.type !== 'string' || chain.transforms.length) fail('modifiers cannot be applied to a null value');
+    if (chain.type !== 'string' || chain.transforms.length || chain.timePart) fail('modifiers cannot be applied to a null value');
     return [NULL_TEST];
   }
+  if (chain.timePart) return [compileTimePartTest(value, chain.timePart, chain.type, fail)];
   switch (chain.type) {
     case 'gt':
     case 'gte':
@@ -252,6 +254,45 @@ function compileFieldRef(cond: FieldCondition, fail: (r: string) => never): Sigm
     ? (e, f) => others.every((o) => one(e, f, o))
     : (e, f) => others.some((o) => one(e, f, o));
   return chain.neq ? (e, f) => !positive(e, f) : positive;
+}
+
+/**
+ * A time modifier's test: the event value read as a date (ISO 8601 text, or
+ * epoch seconds/milliseconds), the part taken in UTC (the specification
+ * does no zone conversion; Mamori's times are UTC), compared as a number.
+ */
+function compileTimePartTest(value: SigmaScalar, part: TimePart, type: string, fail: (r: string) => never): ValueTest {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? toNumber(value) : undefined;
+  if (n === undefined) fail(`modifier "${part}" needs a number, got ${JSON.stringify(value)}`);
+  const want = n!;
+  return (raw) => {
+    const ms = typeof raw === 'number' ? (raw < 1e11 ? raw * 1000 : raw) : typeof raw === 'string' ? Date.parse(raw) : NaN;
+    if (!Number.isFinite(ms)) return false;
+    const x = timePart(new Date(ms), part);
+    return type === 'gt' ? x > want : type === 'gte' ? x >= want : type === 'lt' ? x < want : type === 'lte' ? x <= want : x === want;
+  };
+}
+
+function timePart(d: Date, part: TimePart): number {
+  switch (part) {
+    case 'minute':
+      return d.getUTCMinutes();
+    case 'hour':
+      return d.getUTCHours();
+    case 'day':
+      return d.getUTCDate();
+    case 'month':
+      return d.getUTCMonth() + 1;
+    case 'year':
+      return d.getUTCFullYear();
+    case 'week': {
+      // ISO 8601 week number: the week with the year's first Thursday is week 1.
+      const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+      const day = t.getUTCDay() || 7;
+      t.setUTCDate(t.getUTCDate() + 4 - day);
+      return Math.ceil(((t.getTime() - Date.UTC(t.getUTCFullYear(), 0, 1)) / 86_400_000 + 1) / 7);
+    }
+  }
 }
 
 /** Numeric reading of event text: decimal or 0x-hex, never the empty string. */

@@ -12,7 +12,12 @@ export type Transform = 'contains' | 'startswith' | 'endswith' | 'base64' | 'bas
 /** What a value is compared as; at most one per chain. */
 export type ValueType = 'string' | 're' | 'cidr' | 'fieldref' | 'exists' | 'gt' | 'gte' | 'lt' | 'lte';
 
+/** Time modifiers: the part of a date value that is compared (as a number). */
+export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
+
 export interface ModifierChain {
+  /** Set by a time modifier: the event value is a date, and this part of it (UTC) is what is compared. */
+  timePart?: TimePart;
   transforms: Transform[];
   type: ValueType;
   /** Regex flags from the `i`, `m`, `s` sub-modifiers of `re`. */
@@ -37,8 +42,9 @@ const TRANSFORMS: Record<string, Transform> = {
 };
 const TYPES = new Set<ValueType>(['re', 'cidr', 'fieldref', 'exists', 'gt', 'gte', 'lt', 'lte']);
 const RE_FLAGS: Record<string, string> = { i: 'i', ignorecase: 'i', m: 'm', multiline: 'm', s: 's', dotall: 's' };
-/** Specified, but not evaluated by Mamori yet: named so the reason is exact. */
-const NOT_YET = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
+const TIME_PARTS = new Set<string>(['minute', 'hour', 'day', 'week', 'month', 'year']);
+/** The types a time part may be compared with: equality (plain) and the numeric comparisons. */
+const TIME_TYPES = new Set<ValueType>(['string', 'gt', 'gte', 'lt', 'lte']);
 /** Transforms that only make sense on string values and may appear with a string or fieldref type. */
 const WILDCARD_TRANSFORMS = new Set<Transform>(['contains', 'startswith', 'endswith']);
 
@@ -63,7 +69,10 @@ export function parseModifiers(names: string[], path: string): ModifierChain {
     } else if (name === 'all') chain.all = true;
     else if (name === 'cased') chain.cased = true;
     else if (name === 'neq') chain.neq = true;
-    else if (NOT_YET.has(name)) fail(`modifier "${raw}" is not supported yet`);
+    else if (TIME_PARTS.has(name)) {
+      if (chain.timePart) fail(`modifier "${raw}" cannot be combined with "${chain.timePart}"`);
+      chain.timePart = name as TimePart;
+    }
     else fail(`unknown modifier "${raw}"`);
   }
   const t = chain.type;
@@ -74,6 +83,11 @@ export function parseModifiers(names: string[], path: string): ModifierChain {
     if (chain.neq && t !== 'fieldref' && t !== 'cidr') fail(`modifier "neq" cannot be combined with "${t}"`);
     if (chain.cased && t !== 'fieldref') fail(`modifier "cased" cannot be combined with "${t}"`);
     if (chain.all && t === 'exists') fail('modifier "all" cannot be combined with "exists"');
+  }
+  if (chain.timePart) {
+    if (!TIME_TYPES.has(chain.type)) fail(`modifier "${chain.timePart}" cannot be combined with "${chain.type}"`);
+    if (chain.transforms.length > 0) fail(`modifier "${chain.transforms[0]}" cannot be combined with "${chain.timePart}"`);
+    if (chain.cased) fail(`modifier "cased" cannot be combined with "${chain.timePart}"`);
   }
   const wildcardCount = chain.transforms.filter((x) => WILDCARD_TRANSFORMS.has(x)).length;
   if (wildcardCount > 1) fail('only one of "contains", "startswith", "endswith" may be used');
